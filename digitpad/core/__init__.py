@@ -1,0 +1,21 @@
+"""The NumPy core: everything needed to train and inspect a network, with no Qt."""
+
+from digitpad.core.errors import (
+    DataError,
+    DigitpadError,
+    DivergedError,
+    ModelFileError,
+    SettingsError,
+)
+from digitpad.core.network import Gradients, Network, StepStats
+
+__all__ = [
+    "DataError",
+    "DigitpadError",
+    "DivergedError",
+    "Gradients",
+    "ModelFileError",
+    "Network",
+    "SettingsError",
+    "StepStats",
+]

@@ -1,0 +1,248 @@
+"""A fully connected network trained by backpropagation and mini-batch gradient descent.
+
+Notation (one row per example, so a mini-batch of n examples is processed at once):
+    zˡ = aˡ⁻¹ Wˡ + bˡ          weighted input of layer l
+    aˡ = σ(zˡ)                  its activation (softmax or sigmoid at the output layer)
+    δˡ = ∂c/∂zˡ                 how much one example's cost c wants zˡ to change: its "nudges"
+    δᴸ = from the cost          (costs.output_delta)
+    δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ) ⊙ σ′(zˡ)   the nudges passed back one layer
+    ∂C/∂Wˡ = mean over examples of aˡ⁻¹ᵀ δˡ,   ∂C/∂bˡ = mean of δˡ
+"""
+
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from digitpad.core import storage
+from digitpad.core.activations import ACTIVATIONS
+from digitpad.core.costs import COSTS, OUTPUTS, output_activation, output_delta, per_example_cost
+from digitpad.core.errors import DivergedError, ModelFileError, SettingsError
+
+FORMAT_VERSION = 1
+
+
+class Gradients(NamedTuple):
+    weights: list[np.ndarray]  # ∂C/∂Wˡ, same shapes as Network.weights
+    biases: list[np.ndarray]  # ∂C/∂bˡ
+    deltas: list[np.ndarray]  # δˡ = ∂c/∂zˡ for every example: (n, sizes[l+1])
+
+
+class StepStats(NamedTuple):
+    cost: float  # mini-batch cost before the step
+    grad_norms: list[float]  # ‖∂C/∂Wˡ‖ for every layer
+
+
+class Network:
+    def __init__(
+        self,
+        sizes,
+        activation: str = "sigmoid",
+        output: str = "softmax",
+        cost: str = "cross_entropy",
+        seed: int = 0,
+        dtype=np.float32,
+    ) -> None:
+        self.sizes = _checked_sizes(sizes)
+        _check_choice("activation", activation, ACTIVATIONS)
+        _check_choice("output", output, OUTPUTS)
+        _check_choice("cost", cost, COSTS)
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise SettingsError(f"dtype must be float32 or float64, not {self.dtype}")
+        self.activation, self.output, self.cost_name = activation, output, cost
+        self.seed = seed
+        self._sigma = ACTIVATIONS[activation]
+        rng = np.random.default_rng(seed)
+        # Keep each layer's z at unit scale at the start: Glorot-style 1/√fan_in, and
+        # He's √2 for ReLU, which zeroes half of its inputs.
+        gain = np.sqrt(2.0) if activation == "relu" else 1.0
+        self.weights = [
+            (rng.standard_normal((m, k)) * (gain / np.sqrt(m))).astype(self.dtype)
+            for m, k in zip(self.sizes[:-1], self.sizes[1:])
+        ]
+        self.biases = [np.zeros(k, dtype=self.dtype) for k in self.sizes[1:]]
+        self._velocity: list[np.ndarray] | None = None
+
+    # ---- the forward pass -------------------------------------------------------------------
+
+    def forward(self, X) -> np.ndarray:
+        """Output activations, (n, sizes[-1]): probabilities for a softmax output."""
+        return self._feedforward(self._inputs(X))[0][-1]
+
+    def predict(self, X) -> np.ndarray:
+        return self.forward(X).argmax(axis=1)
+
+    def cost(self, X, y, l2: float = 0.0) -> float:
+        """Mean of c(x) over the examples plus l2/(2n)·ΣW²."""
+        X, Y = self._inputs(X), self._one_hot(y)
+        z_out = self._feedforward(X)[1]
+        return self._total_cost(z_out, Y, l2)
+
+    def _feedforward(self, X: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+        """Every layer's activation a⁰=X, a¹, …, aᴸ, and the output layer's z."""
+        activations = [X]
+        a = X
+        for W, b in zip(self.weights[:-1], self.biases[:-1]):
+            a = self._sigma.f(a @ W + b)
+            activations.append(a)
+        z_out = a @ self.weights[-1] + self.biases[-1]
+        activations.append(output_activation(z_out, self.output))
+        return activations, z_out
+
+    def _total_cost(self, z_out: np.ndarray, Y: np.ndarray, l2: float) -> float:
+        c = float(per_example_cost(z_out, Y, self.cost_name, self.output).mean())
+        if l2:
+            c += l2 / (2 * len(Y)) * sum(float(np.vdot(W, W)) for W in self.weights)
+        return c
+
+    # ---- backpropagation --------------------------------------------------------------------
+
+    def backprop(self, X, y, l2: float = 0.0) -> Gradients:
+        """The exact gradient of cost(X, y, l2), and every example's deltas."""
+        return self._backprop(self._inputs(X), self._one_hot(y), l2)[0]
+
+    def _backprop(self, X: np.ndarray, Y: np.ndarray, l2: float):
+        n = len(X)
+        activations, z_out = self._feedforward(X)
+
+        # Start at the output: what each example wants its output neurons to do...
+        delta = output_delta(activations[-1], Y, self.cost_name, self.output)
+        deltas = [delta]
+        # ...and pass those wishes backwards, weighted by the connections they came through.
+        for l in range(len(self.weights) - 1, 0, -1):
+            delta = (delta @ self.weights[l].T) * self._sigma.derivative(activations[l])
+            deltas.insert(0, delta)
+
+        # Each weight's nudge is (input activation) × (delta), averaged over the mini-batch.
+        nabla_w = [a.T @ d / n for a, d in zip(activations[:-1], deltas)]
+        nabla_b = [d.mean(axis=0) for d in deltas]
+        if l2:
+            nabla_w = [gw + (l2 / n) * W for gw, W in zip(nabla_w, self.weights)]
+        return Gradients(nabla_w, nabla_b, deltas), z_out, Y
+
+    # ---- learning -----------------------------------------------------------------------------
+
+    def train_step(self, X, y, lr: float, l2: float = 0.0, momentum: float = 0.0) -> StepStats:
+        """One step of gradient descent on this mini-batch.
+
+        Raises DivergedError, leaving the weights as they were, if the cost or a gradient is
+        not finite (a learning rate that is far too large does this).
+        """
+        grads, z_out, Y = self._backprop(self._inputs(X), self._one_hot(y), l2)
+        cost = self._total_cost(z_out, Y, l2)
+        norms = [float(np.linalg.norm(gw)) for gw in grads.weights]
+        if not np.isfinite(cost + sum(norms)):
+            raise DivergedError(
+                f"the cost became {cost} at learning rate {lr}: try a smaller learning rate"
+            )
+        params = self.weights + self.biases
+        steps = grads.weights + grads.biases
+        if momentum:
+            # v ← μv − η∇C; w ← w + v: a ball rolling downhill that keeps some speed.
+            if self._velocity is None:
+                self._velocity = [np.zeros_like(p) for p in params]
+            for p, g, v in zip(params, steps, self._velocity):
+                v *= momentum
+                v -= lr * g
+                p += v
+        else:
+            for p, g in zip(params, steps):
+                p -= lr * g  # w ← w − η ∂C/∂w: one step downhill
+        return StepStats(cost, norms)
+
+    # ---- conveniences -----------------------------------------------------------------------
+
+    def copy(self) -> "Network":
+        twin = object.__new__(Network)
+        twin.__dict__.update(self.__dict__)
+        twin.weights = [W.copy() for W in self.weights]
+        twin.biases = [b.copy() for b in self.biases]
+        twin._velocity = None if self._velocity is None else [v.copy() for v in self._velocity]
+        return twin
+
+    def describe(self) -> str:
+        shape = "-".join(str(s) for s in self.sizes)
+        return f"{shape} {self.activation}, {self.output} output, {self.cost_name} cost"
+
+    def _inputs(self, X) -> np.ndarray:
+        X = np.asarray(X, dtype=self.dtype)
+        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
+            raise ValueError(f"inputs must be (n, {self.sizes[0]}), got {X.shape}")
+        return X
+
+    def _one_hot(self, y) -> np.ndarray:
+        y = np.asarray(y)
+        k = self.sizes[-1]
+        if y.ndim != 1 or y.dtype.kind not in "iu" or (y.size and (y.min() < 0 or y.max() >= k)):
+            raise ValueError(f"labels must be a 1-D array of integers in [0, {k})")
+        return np.eye(k, dtype=self.dtype)[y]
+
+    # ---- files ------------------------------------------------------------------------------
+
+    def save(self, path: str | Path) -> None:
+        arrays = {
+            "format_version": np.array(FORMAT_VERSION),
+            "sizes": np.array(self.sizes),
+            "activation": np.array(self.activation),
+            "output": np.array(self.output),
+            "cost": np.array(self.cost_name),
+        }
+        for l, (W, b) in enumerate(zip(self.weights, self.biases)):
+            arrays[f"W{l}"], arrays[f"b{l}"] = W, b
+        storage.save_npz(path, arrays)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Network":
+        """A network saved by save(); any other file raises ModelFileError with the reason."""
+        arrays = storage.load_npz(path)
+        try:
+            return cls._from_arrays(arrays)
+        except (KeyError, ValueError, TypeError, SettingsError) as e:
+            raise ModelFileError(f"{path} is not a valid digitpad model: {e}") from None
+
+    @classmethod
+    def _from_arrays(cls, arrays: dict[str, np.ndarray]) -> "Network":
+        if int(arrays["format_version"]) != FORMAT_VERSION:
+            raise ValueError(f"unknown format version {arrays['format_version']}")
+        sizes = arrays["sizes"]
+        if sizes.ndim != 1 or sizes.dtype.kind not in "iu":
+            raise ValueError("layer sizes must be a list of integers")
+        sizes = _checked_sizes(sizes.tolist())
+        # Check the stored shapes before building anything, so a file claiming a billion
+        # neurons is refused instead of allocated.
+        for l, (m, k) in enumerate(zip(sizes[:-1], sizes[1:])):
+            W, b = arrays[f"W{l}"], arrays[f"b{l}"]
+            if W.shape != (m, k) or b.shape != (k,):
+                raise ValueError(f"layer {l + 1} has shape {W.shape} but the sizes say {(m, k)}")
+            if W.dtype != arrays["W0"].dtype or b.dtype != W.dtype:
+                raise ValueError(f"layer {l + 1} is stored as {W.dtype}, unlike layer 1")
+            if not (np.isfinite(W).all() and np.isfinite(b).all()):
+                raise ValueError(f"layer {l + 1} holds NaN or infinite numbers")
+        net = cls(
+            sizes,
+            activation=str(arrays["activation"]),
+            output=str(arrays["output"]),
+            cost=str(arrays["cost"]),
+            dtype=arrays["W0"].dtype,
+        )
+        net.weights = [arrays[f"W{l}"] for l in range(len(sizes) - 1)]
+        net.biases = [arrays[f"b{l}"] for l in range(len(sizes) - 1)]
+        return net
+
+
+def _checked_sizes(sizes) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(s) for s in sizes)
+    except (TypeError, ValueError):
+        raise SettingsError(f"layer sizes must be whole numbers, got {sizes!r}") from None
+    if len(sizes) < 2:
+        raise SettingsError("a network needs at least an input and an output layer")
+    if min(sizes) < 1:
+        raise SettingsError(f"every layer needs at least one neuron, got {list(sizes)}")
+    return sizes
+
+
+def _check_choice(what: str, value: str, choices) -> None:
+    if value not in choices:
+        raise SettingsError(f"unknown {what} {value!r}; choose one of {', '.join(choices)}")

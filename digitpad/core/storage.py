@@ -1,0 +1,82 @@
+"""Files written atomically and .npz archives read without ever unpickling."""
+
+import contextlib
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+
+from digitpad.core.errors import ModelFileError
+
+# Larger than any network digitpad builds by far; a file claiming more is not ours.
+MAX_NPZ_BYTES = 512 * 1024 * 1024
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | Path) -> Iterator[IO[bytes]]:
+    """Write to a temporary file beside `path`, then rename it into place.
+
+    Either the whole new file appears or the old one stays untouched: a full disk or a crash
+    never leaves a half-written file under `path`.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def check_writable(path: str | Path) -> None:
+    """Fail now, with a clear message, if `path` could not be saved to later."""
+    path = Path(path)
+    if path.is_dir():
+        raise ModelFileError(f"cannot save to {path}: it is a directory")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise ModelFileError(f"cannot save to {path}: the folder {parent} does not exist")
+    try:
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as e:
+        raise ModelFileError(f"cannot save to {path}: {e.strerror or e}") from None
+
+
+def save_npz(path: str | Path, arrays: dict[str, np.ndarray]) -> None:
+    try:
+        with atomic_write(path) as f:
+            np.savez(f, **arrays)
+    except OSError as e:
+        raise ModelFileError(f"could not save {path}: {e.strerror or e}") from None
+
+
+def load_npz(path: str | Path) -> dict[str, np.ndarray]:
+    """Every array of an .npz file; pickled objects are refused, never run."""
+    path = Path(path)
+    if not path.exists():
+        raise ModelFileError(f"{path} does not exist")
+    if not path.is_file():
+        raise ModelFileError(f"{path} is not a file")
+    if path.stat().st_size > MAX_NPZ_BYTES:
+        raise ModelFileError(f"{path} is too large to be a digitpad model")
+    if not zipfile.is_zipfile(path):
+        raise ModelFileError(f"{path} is not a digitpad model (.npz) file")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            return {name: npz[name] for name in npz.files}
+    except ValueError as e:
+        if "pickle" in str(e):
+            raise ModelFileError(f"{path} holds pickled Python objects, which are never loaded") from None
+        raise ModelFileError(f"{path} is corrupt: {e}") from None
+    except Exception as e:  # zip and format errors come in many types; all mean "corrupt"
+        raise ModelFileError(f"{path} is corrupt ({type(e).__name__})") from None
