@@ -76,7 +76,8 @@ def load_npz(path: str | Path) -> dict[str, np.ndarray]:
             return {name: npz[name] for name in npz.files}
     except ValueError as e:
         if "pickle" in str(e):
-            raise ModelFileError(f"{path} holds pickled Python objects, which are never loaded") from None
+            msg = f"{path} holds pickled Python objects, which digitpad never loads"
+            raise ModelFileError(msg) from None
         raise ModelFileError(f"{path} is corrupt: {e}") from None
     except Exception as e:  # zip and format errors come in many types; all mean "corrupt"
         raise ModelFileError(f"{path} is corrupt ({type(e).__name__})") from None
