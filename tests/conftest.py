@@ -1,4 +1,37 @@
 import os
 
+import numpy as np
+import pytest
+
 # GUI tests run without a display, on CI and on a developer's machine alike.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def make_small_mnist(train: int = 600, test: int = 100, seed: int = 0):
+    """A tiny, easily learned stand-in for MNIST: digit d is a bright bar on row 4 + 2d."""
+    from digitpad.core.mnist import Mnist
+
+    rng = np.random.default_rng(seed)
+
+    def split(n: int):
+        labels = rng.integers(0, 10, n).astype(np.uint8)
+        images = rng.integers(0, 40, (n, 28, 28)).astype(np.uint8)
+        for i, d in enumerate(labels):
+            images[i, 4 + 2 * d, 4:24] = 255
+        return images, labels
+
+    train_images, train_labels = split(train)
+    test_images, test_labels = split(test)
+    return Mnist(train_images, train_labels, test_images, test_labels)
+
+
+@pytest.fixture
+def small_mnist():
+    return make_small_mnist()
+
+
+@pytest.fixture
+def isolated_data_dir(tmp_path, monkeypatch):
+    """Keep user data and settings of each test in its own folder."""
+    monkeypatch.setenv("DIGITPAD_DATA_DIR", str(tmp_path / "userdata"))
+    return tmp_path / "userdata"

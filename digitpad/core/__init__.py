@@ -7,6 +7,7 @@ from digitpad.core.errors import (
     ModelFileError,
     SettingsError,
 )
+from digitpad.core.mnist import Mnist, as_inputs, load_mnist
 from digitpad.core.network import Gradients, Network, StepStats
 
 __all__ = [
@@ -14,8 +15,11 @@ __all__ = [
     "DigitpadError",
     "DivergedError",
     "Gradients",
+    "Mnist",
     "ModelFileError",
     "Network",
     "SettingsError",
     "StepStats",
+    "as_inputs",
+    "load_mnist",
 ]

@@ -129,12 +129,17 @@ class Network:
         Raises DivergedError, leaving the weights as they were, if the cost or a gradient is
         not finite (a learning rate that is far too large does this).
         """
-        grads, z_out, Y = self._backprop(self._inputs(X), self._one_hot(y), l2)
-        cost = self._total_cost(z_out, Y, l2)
+        # Overflow is not an error here: it is detected below and reported as divergence.
+        with np.errstate(over="ignore", invalid="ignore"):
+            grads, z_out, Y = self._backprop(self._inputs(X), self._one_hot(y), l2)
+            cost = self._total_cost(z_out, Y, l2)
         norms = [float(np.linalg.norm(gw)) for gw in grads.weights]
-        if not np.isfinite(cost + sum(norms)):
+        gradient_size = sum(norms) + sum(float(np.linalg.norm(gb)) for gb in grads.biases)
+        # No parameter moves by more than lr·‖∇C‖; past the largest float it would become inf.
+        if not (np.isfinite(cost) and lr * gradient_size < np.finfo(self.dtype).max):
+            why = "the weights would overflow" if np.isfinite(cost) else f"the cost became {cost}"
             raise DivergedError(
-                f"the cost became {cost} at learning rate {lr}: try a smaller learning rate"
+                f"training diverged at learning rate {lr:g} ({why}): try a smaller learning rate"
             )
         params = self.weights + self.biases
         steps = grads.weights + grads.biases
