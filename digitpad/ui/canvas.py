@@ -1,0 +1,379 @@
+"""The drawing canvas: you paint a digit on the 28×28 grid the network sees.
+
+Strokes are stored as vector paths in grid units (a float point (x, y) with 0 ≤ x, y ≤ 28, so
+(14, 14) is the centre of the grid whatever the widget's size). The 28×28 image is rasterized from
+those paths, so it is exactly the same at any window size or screen scale. The widget only draws
+and emits signals; the main window turns `image()` into a prediction.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QFont,
+    QImage,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+GRID = 28  # MNIST images are 28×28 pixels
+
+# Pen width in grid cells, chosen to give MNIST's stroke width after normalization. Upright
+# MNIST 1s are 2.7 pixels wide (median; 1.9 to 4.0 from the 10th to the 90th percentile). A digit
+# drawn at 40-90% of the canvas height is scaled by 1.8 to 0.8 to fit MNIST's 20×20 box; with this
+# pen, digits drawn at those heights and normalized from image(112) carry on average as much ink
+# as MNIST's (105 per image) and are as saturated (half their inked pixels above 0.9).
+DEFAULT_PEN_WIDTH = 2.3
+
+# Paths are painted on a finer image (at least SUPERSAMPLED pixels across, and at least twice
+# the target size), then blocks of it are averaged: a pixel's grey level is the fraction of it
+# that the pen covered.
+SUPERSAMPLED = 112
+
+# A new point is kept only if the pen moved at least this far (grid units) since the last one.
+_MIN_STEP = 0.05
+
+# White ink on black paper, as in MNIST, in light and dark themes alike.
+PAPER = QColor(14, 15, 18)
+INK = QColor(255, 255, 255)
+
+Point = tuple[float, float]
+Stroke = list[Point]
+
+
+def stroke_path(points: Sequence[Point], scale: float = 1.0) -> QPainterPath:
+    """A smooth path through a stroke's points (grid units, multiplied by `scale`).
+
+    Mouse positions arrive as a polyline; curving through the midpoints of its segments
+    (quadratic Béziers with the recorded points as control points) removes the corners.
+    """
+    path = QPainterPath()
+    pts = [QPointF(x * scale, y * scale) for x, y in points]
+    if not pts:
+        return path
+    path.moveTo(pts[0])
+    if all(p == pts[0] for p in pts):
+        # A click without a move: a dot as wide as the pen. Qt draws nothing for a path of
+        # length zero, but a round-capped segment a thousandth of a cell long is a disc.
+        path.lineTo(pts[0] + QPointF(0.001 * scale, 0.0))
+        return path
+    for control, following in zip(pts[1:-1], pts[2:]):
+        path.quadTo(control, (control + following) / 2)
+    path.lineTo(pts[-1])
+    return path
+
+
+def rasterize(
+    strokes: Iterable[Sequence[Point]], size: int = GRID, pen_width: float = DEFAULT_PEN_WIDTH
+) -> np.ndarray:
+    """Render strokes (grid units, 0..28) to a (size, size) float32 image, ink 1.0, paper 0.0.
+
+    size=28 is the grid the user sees; a larger size (e.g. 112) gives the same drawing in finer
+    detail, which makes cropping and rescaling to MNIST's 20×20 more precise.
+    """
+    if size < 1:
+        raise ValueError(f"the image size must be at least 1 pixel, got {size}")
+    factor = max(2, math.ceil(SUPERSAMPLED / size))
+    pixels = size * factor
+    canvas = QImage(pixels, pixels, QImage.Format.Format_Grayscale8)
+    canvas.fill(0)
+    painter = QPainter(canvas)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(QColor(255, 255, 255), pen_width * pixels / GRID)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    for points in strokes:
+        if points:
+            painter.drawPath(stroke_path(points, pixels / GRID))
+    painter.end()
+
+    # Rows of a QImage are padded to 4 bytes: view the buffer with its real row length.
+    buffer = np.frombuffer(canvas.constBits(), dtype=np.uint8)
+    rows = buffer.reshape(pixels, canvas.bytesPerLine())[:, :pixels]
+    blocks = rows.reshape(size, factor, size, factor)
+    return (blocks.mean(axis=(1, 3), dtype=np.float32) / 255.0).astype(np.float32)
+
+
+def _grey_cells(image: np.ndarray) -> QImage:
+    """A 2-D ink array as a QImage of the same size, one pixel per cell, PAPER to INK."""
+    paper = np.array([PAPER.red(), PAPER.green(), PAPER.blue()], dtype=np.float32)
+    ink = np.array([INK.red(), INK.green(), INK.blue()], dtype=np.float32)
+    v = np.clip(np.nan_to_num(image), 0.0, 1.0)[..., None]
+    rgb = (paper + v * (ink - paper) + 0.5).astype(np.uint8)
+    h, w = image.shape
+    rgb = np.ascontiguousarray(rgb)
+    # copy(): the QImage must own its pixels, not borrow the NumPy buffer.
+    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+def paint_cells(painter: QPainter, rect: QRectF, image: np.ndarray, grid_alpha: int) -> None:
+    """Paint a 2-D ink array as sharp square cells filling `rect`, with faint grid lines."""
+    painter.save()
+    # No smoothing: each pixel of the image becomes one crisp square cell.
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+    painter.drawImage(rect, _grey_cells(image))
+    if grid_alpha > 0:
+        rows, cols = image.shape
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(QPen(QColor(255, 255, 255, grid_alpha), 0))  # 0 = one device pixel
+        for i in range(1, cols):
+            x = rect.left() + rect.width() * i / cols
+            painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+        for i in range(1, rows):
+            y = rect.top() + rect.height() * i / rows
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+    painter.restore()
+
+
+def square_rect(width: int, height: int, cells: int, margin: float = 1.0) -> QRectF:
+    """The largest centred square in a width × height widget, a whole number of pixels per cell
+    when there is room for it, so that cell edges stay crisp."""
+    side = max(1.0, min(width, height) - 2 * margin)
+    if side >= 2 * cells:
+        side = math.floor(side / cells) * cells
+    return QRectF((width - side) / 2, (height - side) / 2, side, side)
+
+
+class Canvas(QWidget):
+    """A square 28×28 drawing grid; left button draws, right button / Delete / Esc clear."""
+
+    changed = Signal()  # any change to the drawing, including every pen move during a stroke
+    digit_key_pressed = Signal(int)  # keys 0–9 pressed while the canvas has focus
+
+    def __init__(self, parent: QWidget | None = None, pen_width: float = DEFAULT_PEN_WIDTH):
+        super().__init__(parent)
+        self.setObjectName("canvas")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setToolTip(
+            "Draw a digit with the left mouse button.\n"
+            "Right-click, Delete or Esc clears the canvas; Ctrl+Z undoes the last stroke.\n"
+            "Each square is one of the 28×28 pixels the network reads."
+        )
+        self._pen_width = float(pen_width)
+        self._strokes: list[Stroke] = []
+        self._drawing = False  # True between a left press and its release
+        self._cells: np.ndarray | None = None  # cached 28×28 rasterization
+
+    # --- the drawing -----------------------------------------------------------------------
+
+    @property
+    def strokes(self) -> list[Stroke]:
+        """A copy of the strokes: lists of (x, y) points in grid units (0..28)."""
+        return [list(stroke) for stroke in self._strokes]
+
+    def set_strokes(self, strokes: Iterable[Iterable[Sequence[float]]]) -> None:
+        """Replace the drawing with these strokes (grid units), e.g. to replay a saved digit."""
+        new = [[(float(x), float(y)) for x, y in stroke] for stroke in strokes]
+        new = [stroke for stroke in new if stroke]
+        if not all(math.isfinite(v) for stroke in new for point in stroke for v in point):
+            raise ValueError("stroke coordinates must be finite numbers")
+        self._drawing = False
+        self._strokes = new
+        self._drawing_changed()
+
+    @property
+    def pen_width(self) -> float:
+        """Pen width in grid cells."""
+        return self._pen_width
+
+    @pen_width.setter
+    def pen_width(self, width: float) -> None:
+        if not width > 0:
+            raise ValueError("the pen width must be positive")
+        self._pen_width = float(width)
+        if self._strokes:
+            self._drawing_changed()
+
+    def image(self, size: int = GRID) -> np.ndarray:
+        """The drawing as a (size, size) float32 array of ink in [0, 1] (paper 0, ink 1).
+
+        The default is the 28×28 grid shown on screen, before any MNIST-style normalization.
+        """
+        if size != GRID:
+            return rasterize(self._strokes, size, self._pen_width)
+        if self._cells is None:
+            self._cells = rasterize(self._strokes, GRID, self._pen_width)
+        return self._cells.copy()
+
+    def is_empty(self) -> bool:
+        return not self._strokes
+
+    def clear(self) -> None:
+        """Remove every stroke."""
+        self._drawing = False
+        if self._strokes:
+            self._strokes = []
+            self._drawing_changed()
+
+    def undo(self) -> None:
+        """Remove the last stroke (the one being drawn, if the pen is down)."""
+        self._drawing = False
+        if self._strokes:
+            self._strokes.pop()
+            self._drawing_changed()
+
+    def _drawing_changed(self) -> None:
+        self._cells = None
+        self.update()
+        self.changed.emit()
+
+    # --- geometry ---------------------------------------------------------------------------
+
+    def sizeHint(self) -> QSize:
+        return QSize(14 * GRID + 2, 14 * GRID + 2)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(5 * GRID + 2, 5 * GRID + 2)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return width
+
+    def grid_rect(self) -> QRectF:
+        """Where the 28×28 grid is drawn, in widget coordinates (a centred square)."""
+        return square_rect(self.width(), self.height(), GRID)
+
+    def to_grid(self, pos: QPointF) -> Point:
+        """Widget coordinates -> grid units (0..28 across the grid)."""
+        rect = self.grid_rect()
+        cell = rect.width() / GRID
+        return ((pos.x() - rect.left()) / cell, (pos.y() - rect.top()) / cell)
+
+    def from_grid(self, x: float, y: float) -> QPointF:
+        """Grid units -> widget coordinates (e.g. to replay strokes as mouse events)."""
+        rect = self.grid_rect()
+        cell = rect.width() / GRID
+        return QPointF(rect.left() + x * cell, rect.top() + y * cell)
+
+    # --- painting ---------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        rect = self.grid_rect()
+        paint_cells(painter, rect, self.image(), grid_alpha=24)
+
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self._strokes:
+            # The smooth pen path, faintly, over the cells it produced.
+            guide = QColor(self.palette().color(QPalette.ColorRole.Highlight))
+            guide.setAlpha(150)
+            pen = QPen(guide, 1.5)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            painter.setPen(pen)
+            painter.translate(rect.topLeft())
+            for stroke in self._strokes:
+                painter.drawPath(stroke_path(stroke, rect.width() / GRID))
+            painter.translate(-rect.topLeft())
+        else:
+            hint = QColor(INK)
+            hint.setAlpha(90)
+            painter.setPen(hint)
+            font = QFont(self.font())
+            font.setPointSizeF(max(font.pointSizeF(), 1.0) * 1.4)
+            painter.setFont(font)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
+
+        # Frame: the palette's mid tone, or the highlight colour while keys 0–9 would reach us.
+        role = QPalette.ColorRole.Highlight if self.hasFocus() else QPalette.ColorRole.Mid
+        painter.setPen(QPen(self.palette().color(role), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect.adjusted(-0.5, -0.5, 0.5, 0.5))
+        painter.end()
+
+    # --- mouse and keyboard -------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._drawing = True
+            self._strokes.append([self.to_grid(event.position())])
+            self._drawing_changed()
+        elif event.button() == Qt.MouseButton.RightButton:
+            self.clear()
+        else:
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        # Our own flag, not event.buttons(): the stroke goes on until the left button's release.
+        if self._drawing:
+            self._extend_stroke(event.position())
+        else:
+            super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._drawing:
+            # The release point ends the stroke (a fast flick may not have sent a move there).
+            self._extend_stroke(event.position())
+            self._drawing = False
+        else:
+            super().mouseReleaseEvent(event)
+
+    def _extend_stroke(self, pos: QPointF) -> None:
+        x, y = self.to_grid(pos)
+        last_x, last_y = self._strokes[-1][-1]
+        if math.hypot(x - last_x, y - last_y) >= _MIN_STEP:
+            self._strokes[-1].append((x, y))
+            self._drawing_changed()
+
+    def _key_action(self, event: QKeyEvent) -> str | None:
+        """What a key does on the canvas: "digit", "clear", "undo" or nothing (None)."""
+        key = event.key()
+        plain = not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier
+            | Qt.KeyboardModifier.AltModifier
+            | Qt.KeyboardModifier.MetaModifier
+        )
+        if plain and Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
+            return "digit"
+        if plain and key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Escape):
+            return "clear"
+        if event.matches(QKeySequence.StandardKey.Undo):
+            return "undo"
+        return None
+
+    def event(self, event: QEvent) -> bool:
+        # While the canvas has focus its own keys win over window shortcuts on the same keys
+        # (say an Edit > Undo action on Ctrl+Z): accepting the override sends us the key press.
+        if event.type() == QEvent.Type.ShortcutOverride and self._key_action(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        action = self._key_action(event)
+        if action == "digit":
+            self.digit_key_pressed.emit(int(event.key() - Qt.Key.Key_0))
+        elif action == "clear":
+            self.clear()
+        elif action == "undo":
+            self.undo()
+        else:
+            super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.update()  # the frame shows focus
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.update()
