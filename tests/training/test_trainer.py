@@ -1,0 +1,123 @@
+import threading
+
+import numpy as np
+import pytest
+
+from digitpad.core import Network
+from digitpad.training.trainer import Hyperparameters, Trainer
+
+
+@pytest.fixture
+def trainer(small_mnist):
+    t = Trainer(Network((784, 16, 10)), small_mnist, Hyperparameters(lr=0.5, batch_size=50))
+    yield t
+    t.close()
+
+
+def _weights(net: Network) -> list[np.ndarray]:
+    return [W.copy() for W in net.weights]
+
+
+def test_step_runs_exactly_one_mini_batch(trainer):
+    trainer.step()
+    assert trainer.wait_idle()
+    assert trainer.steps == 1
+    trainer.step()
+    trainer.step()
+    assert trainer.wait_idle()
+    assert trainer.steps == 3
+    snap = trainer.snapshot()
+    assert snap.epoch_fraction == pytest.approx(150 / 600)
+    assert len(snap.batch_costs) == 3 and snap.grad_norms.shape == (3, 2)
+
+
+def test_start_trains_until_paused(trainer):
+    trainer.start()
+    deadline = threading.Event()
+    while trainer.steps < 30:
+        deadline.wait(0.01)
+    trainer.pause()
+    assert trainer.wait_idle()
+    done = trainer.steps
+    deadline.wait(0.1)
+    assert trainer.steps == done
+    assert not trainer.is_running
+
+
+def test_training_learns_and_reports_each_epoch(trainer):
+    trainer.start()
+    while trainer.epoch < 3:
+        threading.Event().wait(0.01)
+    trainer.pause()
+    trainer.wait_idle()
+    snap = trainer.snapshot()
+    assert [r.epoch for r in snap.epochs[:3]] == [1, 2, 3]
+    assert snap.epochs[2].step == 3 * 12  # 600 examples in batches of 50
+    assert snap.epochs[-1].test_accuracy > 0.9
+    assert snap.batch_costs[-1] < snap.batch_costs[0]
+
+
+def test_learning_rate_change_applies_to_the_next_step(trainer):
+    trainer.step()
+    trainer.wait_idle()
+    trainer.hyper.lr = 0.0
+    before = _weights(trainer.network)
+    trainer.step()
+    trainer.wait_idle()
+    assert all(np.array_equal(a, b) for a, b in zip(before, trainer.network.weights))
+    trainer.hyper.lr = 0.5
+    trainer.step()
+    trainer.wait_idle()
+    assert not np.array_equal(before[0], trainer.network.weights[0])
+
+
+def test_batch_size_change_applies_to_the_next_step(trainer):
+    trainer.hyper.batch_size = 7
+    trainer.step()
+    trainer.wait_idle()
+    assert trainer.snapshot().epoch_fraction * 600 == pytest.approx(7)
+
+
+def test_snapshot_network_is_a_copy_that_follows_training(trainer):
+    trainer.step()
+    trainer.wait_idle()
+    snap = trainer.snapshot()
+    assert snap.network is not trainer.network
+    assert all(np.array_equal(a, b) for a, b in zip(snap.network.weights, trainer.network.weights))
+
+
+def test_divergence_pauses_and_keeps_the_last_good_weights(trainer):
+    trainer.hyper.lr = 1e38
+    trainer.start()
+    while trainer.is_running:
+        threading.Event().wait(0.01)
+    trainer.wait_idle()
+    snap = trainer.snapshot()
+    assert "diverged" in snap.error and "smaller learning rate" in snap.error
+    assert all(np.isfinite(W).all() for W in trainer.network.weights)
+
+
+def test_reset_replaces_the_network_and_clears_history(trainer):
+    trainer.start()
+    while trainer.steps < 5:
+        threading.Event().wait(0.01)
+    fresh = Network((784, 8, 10), seed=3)
+    trainer.reset(fresh)
+    assert not trainer.is_running
+    assert trainer.network is fresh and trainer.steps == 0
+    assert trainer.snapshot().grad_norms.shape == (0, 2)
+
+
+def test_without_data_start_and_step_do_nothing():
+    t = Trainer(Network((784, 10)))
+    t.start()
+    t.step()
+    assert not t.is_running and t.wait_idle() and t.steps == 0
+    t.close()
+
+
+def test_close_stops_the_worker_during_training(small_mnist):
+    t = Trainer(Network((784, 16, 10)), small_mnist)
+    t.start()
+    t.close()
+    assert not any(th.name == "digitpad-trainer" for th in threading.enumerate())
