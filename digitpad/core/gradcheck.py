@@ -28,7 +28,7 @@ def gradient_check(
     X: np.ndarray,
     y: np.ndarray,
     l2: float = 0.0,
-    eps: float = 1e-6,
+    eps: float = 1e-5,
     max_params_per_layer: int | None = None,
     seed: int = 0,
 ) -> list[LayerCheck]:

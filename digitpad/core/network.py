@@ -9,6 +9,7 @@ Notation (one row per example, so a mini-batch of n examples is processed at onc
     ∂C/∂Wˡ = mean over examples of aˡ⁻¹ᵀ δˡ,   ∂C/∂bˡ = mean of δˡ
 """
 
+import operator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -75,7 +76,8 @@ class Network:
 
     def cost(self, X, y, l2: float = 0.0) -> float:
         """Mean of c(x) over the examples plus l2/(2n)·ΣW²."""
-        X, Y = self._inputs(X), self._one_hot(y)
+        X = self._inputs(X)
+        Y = self._one_hot(y, len(X))
         z_out = self._feedforward(X)[1]
         return self._total_cost(z_out, Y, l2)
 
@@ -100,7 +102,8 @@ class Network:
 
     def backprop(self, X, y, l2: float = 0.0) -> Gradients:
         """The exact gradient of cost(X, y, l2), and every example's deltas."""
-        return self._backprop(self._inputs(X), self._one_hot(y), l2)[0]
+        X = self._inputs(X)
+        return self._backprop(X, self._one_hot(y, len(X)), l2)[0]
 
     def _backprop(self, X: np.ndarray, Y: np.ndarray, l2: float):
         n = len(X)
@@ -131,29 +134,29 @@ class Network:
         """
         # Overflow is not an error here: it is detected below and reported as divergence.
         with np.errstate(over="ignore", invalid="ignore"):
-            grads, z_out, Y = self._backprop(self._inputs(X), self._one_hot(y), l2)
+            X = self._inputs(X)
+            grads, z_out, Y = self._backprop(X, self._one_hot(y, len(X)), l2)
             cost = self._total_cost(z_out, Y, l2)
+        if not np.isfinite(cost):
+            raise _diverged(lr, f"the cost became {cost}")
+        L = len(self.weights)
+        grads_all = grads.weights + grads.biases
+        with np.errstate(over="ignore", invalid="ignore"):
+            if momentum:
+                # v ← μv − η∇C; w ← w + v: a ball rolling downhill that keeps some speed.
+                old_v = self._velocity or [np.zeros_like(g) for g in grads_all]
+                velocity = [momentum * v - lr * g for v, g in zip(old_v, grads_all)]
+                params = [p + v for p, v in zip(self.weights + self.biases, velocity)]
+            else:
+                velocity = None
+                # w ← w − η ∂C/∂w: one step downhill.
+                params = [p - lr * g for p, g in zip(self.weights + self.biases, grads_all)]
+        # Only a finite step is taken, so the weights are always the last good ones.
+        if not all(np.isfinite(p).all() for p in params):
+            raise _diverged(lr, "the weights would overflow")
+        self.weights, self.biases = params[:L], params[L:]
+        self._velocity = velocity
         norms = [float(np.linalg.norm(gw)) for gw in grads.weights]
-        gradient_size = sum(norms) + sum(float(np.linalg.norm(gb)) for gb in grads.biases)
-        # No parameter moves by more than lr·‖∇C‖; past the largest float it would become inf.
-        if not (np.isfinite(cost) and lr * gradient_size < np.finfo(self.dtype).max):
-            why = "the weights would overflow" if np.isfinite(cost) else f"the cost became {cost}"
-            raise DivergedError(
-                f"training diverged at learning rate {lr:g} ({why}): try a smaller learning rate"
-            )
-        params = self.weights + self.biases
-        steps = grads.weights + grads.biases
-        if momentum:
-            # v ← μv − η∇C; w ← w + v: a ball rolling downhill that keeps some speed.
-            if self._velocity is None:
-                self._velocity = [np.zeros_like(p) for p in params]
-            for p, g, v in zip(params, steps, self._velocity):
-                v *= momentum
-                v -= lr * g
-                p += v
-        else:
-            for p, g in zip(params, steps):
-                p -= lr * g  # w ← w − η ∂C/∂w: one step downhill
         return StepStats(cost, norms)
 
     # ---- conveniences -----------------------------------------------------------------------
@@ -176,9 +179,11 @@ class Network:
             raise ValueError(f"inputs must be (n, {self.sizes[0]}), got {X.shape}")
         return X
 
-    def _one_hot(self, y) -> np.ndarray:
+    def _one_hot(self, y, n: int) -> np.ndarray:
         y = np.asarray(y)
         k = self.sizes[-1]
+        if y.shape != (n,):
+            raise ValueError(f"there must be one label per example: {n} examples, labels {y.shape}")
         if y.ndim != 1 or y.dtype.kind not in "iu" or (y.size and (y.min() < 0 or y.max() >= k)):
             raise ValueError(f"labels must be a 1-D array of integers in [0, {k})")
         return np.eye(k, dtype=self.dtype)[y]
@@ -208,7 +213,8 @@ class Network:
 
     @classmethod
     def _from_arrays(cls, arrays: dict[str, np.ndarray]) -> "Network":
-        if int(arrays["format_version"]) != FORMAT_VERSION:
+        version = arrays["format_version"]
+        if version.shape != () or version.dtype.kind not in "iu" or int(version) != FORMAT_VERSION:
             raise ValueError(f"unknown format version {arrays['format_version']}")
         sizes = arrays["sizes"]
         if sizes.ndim != 1 or sizes.dtype.kind not in "iu":
@@ -220,6 +226,8 @@ class Network:
             W, b = arrays[f"W{l}"], arrays[f"b{l}"]
             if W.shape != (m, k) or b.shape != (k,):
                 raise ValueError(f"layer {l + 1} has shape {W.shape} but the sizes say {(m, k)}")
+            if W.dtype not in (np.float32, np.float64):
+                raise ValueError(f"layer {l + 1} is stored as {W.dtype}, not float32 or float64")
             if W.dtype != arrays["W0"].dtype or b.dtype != W.dtype:
                 raise ValueError(f"layer {l + 1} is stored as {W.dtype}, unlike layer 1")
             if not (np.isfinite(W).all() and np.isfinite(b).all()):
@@ -236,10 +244,17 @@ class Network:
         return net
 
 
+def _diverged(lr: float, why: str) -> DivergedError:
+    return DivergedError(
+        f"training diverged at learning rate {lr:g} ({why}): try a smaller learning rate"
+    )
+
+
 def _checked_sizes(sizes) -> tuple[int, ...]:
     try:
-        sizes = tuple(int(s) for s in sizes)
-    except (TypeError, ValueError):
+        # operator.index accepts 3 and np.int64(3) but refuses 2.5 and "16"
+        sizes = tuple(operator.index(s) for s in sizes)
+    except TypeError:
         raise SettingsError(f"layer sizes must be whole numbers, got {sizes!r}") from None
     if len(sizes) < 2:
         raise SettingsError("a network needs at least an input and an output layer")

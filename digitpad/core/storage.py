@@ -1,7 +1,9 @@
 """Files written atomically and .npz archives read without ever unpickling."""
 
 import contextlib
+import math
 import os
+import secrets
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -24,9 +26,11 @@ def atomic_write(path: str | Path) -> Iterator[IO[bytes]]:
     never leaves a half-written file under `path`.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # open(..., "x") rather than mkstemp: the file gets the usual permissions (umask), not 0600.
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    f = open(tmp, "xb")  # noqa: SIM115
     try:
-        with os.fdopen(fd, "wb") as f:
+        with f:
             yield f
             f.flush()
             os.fsync(f.fileno())
@@ -72,8 +76,11 @@ def load_npz(path: str | Path) -> dict[str, np.ndarray]:
     if not zipfile.is_zipfile(path):
         raise ModelFileError(f"{path} is not a digitpad model (.npz) file")
     try:
+        _check_members(path)
         with np.load(path, allow_pickle=False) as npz:
             return {name: npz[name] for name in npz.files}
+    except ModelFileError:
+        raise
     except ValueError as e:
         if "pickle" in str(e):
             msg = f"{path} holds pickled Python objects, which digitpad never loads"
@@ -81,3 +88,28 @@ def load_npz(path: str | Path) -> dict[str, np.ndarray]:
         raise ModelFileError(f"{path} is corrupt: {e}") from None
     except Exception as e:  # zip and format errors come in many types; all mean "corrupt"
         raise ModelFileError(f"{path} is corrupt ({type(e).__name__})") from None
+
+
+def _check_members(path: Path) -> None:
+    """Read every member's .npy header, and refuse the file before any array is allocated."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.file_size > MAX_NPZ_BYTES:
+                raise ModelFileError(f"{path} is too large to be a digitpad model")
+            with archive.open(info) as member:
+                try:
+                    version = np.lib.format.read_magic(member)
+                    header = (
+                        np.lib.format.read_array_header_1_0
+                        if version == (1, 0)
+                        else np.lib.format.read_array_header_2_0
+                    )
+                    shape, _, dtype = header(member)
+                except ValueError:
+                    msg = f"{path} is corrupt: {info.filename} is not an array"
+                    raise ModelFileError(msg) from None
+                if dtype.hasobject:
+                    msg = f"{path} holds pickled Python objects, which digitpad never loads"
+                    raise ModelFileError(msg)
+                if math.prod(shape) * dtype.itemsize > info.file_size:
+                    raise ModelFileError(f"{path} is corrupt: {info.filename} is truncated")
