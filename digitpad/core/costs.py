@@ -16,14 +16,25 @@ def output_activation(z: np.ndarray, output: str) -> np.ndarray:
     return softmax(z) if output == "softmax" else sigmoid(z)
 
 
-def per_example_cost(z: np.ndarray, Y: np.ndarray, cost: str, output: str) -> np.ndarray:
-    """c(x) for every row: z and the one-hot targets Y are (n, k); returns (n,)."""
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    """ln softmax(z), from z directly: finite even where softmax rounds to 0."""
+    return z - _logsumexp(z)
+
+
+def per_example_cost(
+    z: np.ndarray, Y: np.ndarray, cost: str, output: str, log_a: np.ndarray | None = None
+) -> np.ndarray:
+    """c(x) for every row: z and the one-hot targets Y are (n, k); returns (n,).
+
+    log_a: ln of the softmax outputs, if the caller has already computed them.
+    """
     if cost == "quadratic":
         # "Add up the squares of the differences" between what we got and what we wanted.
         a = output_activation(z, output)
         return ((a - Y) ** 2).sum(axis=1)
     if output == "softmax":
-        log_a = z - _logsumexp(z)  # log softmax
+        if log_a is None:
+            log_a = log_softmax(z)
         return -(Y * log_a).sum(axis=1)
     # Sigmoid outputs, the course notes' form: ln σ(z) = −ln(1+e^−z), ln(1−σ(z)) = −ln(1+e^z).
     log_a, log_1_minus_a = -np.logaddexp(0.0, -z), -np.logaddexp(0.0, z)

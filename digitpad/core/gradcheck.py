@@ -38,10 +38,7 @@ def gradient_check(
     and biases of a layer are checked together; `max_params_per_layer` samples that many of
     them at random to keep big networks quick.
     """
-    net = network.copy()
-    net.dtype = np.dtype(np.float64)
-    net.weights = [W.astype(np.float64) for W in net.weights]
-    net.biases = [b.astype(np.float64) for b in net.biases]
+    net = network.astype(np.float64)
     grads = net.backprop(X, y, l2)
     rng = np.random.default_rng(seed)
 

@@ -9,6 +9,7 @@ Notation (one row per example, so a mini-batch of n examples is processed at onc
     ∂C/∂Wˡ = mean over examples of aˡ⁻¹ᵀ δˡ,   ∂C/∂bˡ = mean of δˡ
 """
 
+import math
 import operator
 from pathlib import Path
 from typing import NamedTuple
@@ -17,7 +18,14 @@ import numpy as np
 
 from digitpad.core import storage
 from digitpad.core.activations import ACTIVATIONS
-from digitpad.core.costs import COSTS, OUTPUTS, output_activation, output_delta, per_example_cost
+from digitpad.core.costs import (
+    COSTS,
+    OUTPUTS,
+    log_softmax,
+    output_activation,
+    output_delta,
+    per_example_cost,
+)
 from digitpad.core.errors import DivergedError, ModelFileError, SettingsError
 
 FORMAT_VERSION = 1
@@ -64,6 +72,7 @@ class Network:
         ]
         self.biases = [np.zeros(k, dtype=self.dtype) for k in self.sizes[1:]]
         self._velocity: list[np.ndarray] | None = None
+        self._identity = np.eye(self.sizes[-1], dtype=self.dtype)  # rows are the one-hot targets
 
     # ---- the forward pass -------------------------------------------------------------------
 
@@ -78,22 +87,33 @@ class Network:
         """Mean of c(x) over the examples plus l2/(2n)·ΣW²."""
         X = self._inputs(X)
         Y = self._one_hot(y, len(X))
-        z_out = self._feedforward(X)[1]
-        return self._total_cost(z_out, Y, l2)
+        _, z_out, log_a = self._feedforward(X)
+        return self._total_cost(z_out, Y, l2, log_a)
 
-    def _feedforward(self, X: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-        """Every layer's activation a⁰=X, a¹, …, aᴸ, and the output layer's z."""
+    def _feedforward(self, X: np.ndarray):
+        """Every layer's activation a⁰=X, a¹, …, aᴸ, the output layer's z, and ln aᴸ for a
+        softmax output (None otherwise)."""
         activations = [X]
         a = X
         for W, b in zip(self.weights[:-1], self.biases[:-1]):
-            a = self._sigma.f(a @ W + b)
+            z = a @ W
+            z += b  # in place: one temporary array fewer
+            a = self._sigma.f(z)
             activations.append(a)
-        z_out = a @ self.weights[-1] + self.biases[-1]
-        activations.append(output_activation(z_out, self.output))
-        return activations, z_out
+        z_out = a @ self.weights[-1]
+        z_out += self.biases[-1]
+        log_a = None
+        if self.output == "softmax":
+            # The cross-entropy needs ln a; a = e^(ln a) saves computing the softmax twice.
+            log_a = log_softmax(z_out)
+            activations.append(np.exp(log_a))
+        else:
+            activations.append(output_activation(z_out, self.output))
+        return activations, z_out, log_a
 
-    def _total_cost(self, z_out: np.ndarray, Y: np.ndarray, l2: float) -> float:
-        c = float(per_example_cost(z_out, Y, self.cost_name, self.output).mean())
+    def _total_cost(self, z_out: np.ndarray, Y: np.ndarray, l2: float, log_a=None) -> float:
+        per_example = per_example_cost(z_out, Y, self.cost_name, self.output, log_a)
+        c = float(per_example.sum()) / len(Y)  # sum/n: ndarray.mean's bookkeeping costs more
         if l2:
             c += l2 / (2 * len(Y)) * sum(float(np.vdot(W, W)) for W in self.weights)
         return c
@@ -107,22 +127,24 @@ class Network:
 
     def _backprop(self, X: np.ndarray, Y: np.ndarray, l2: float):
         n = len(X)
-        activations, z_out = self._feedforward(X)
+        activations, z_out, log_a = self._feedforward(X)
 
         # Start at the output: what each example wants its output neurons to do...
         delta = output_delta(activations[-1], Y, self.cost_name, self.output)
         deltas = [delta]
         # ...and pass those wishes backwards, weighted by the connections they came through.
         for l in range(len(self.weights) - 1, 0, -1):
-            delta = (delta @ self.weights[l].T) * self._sigma.derivative(activations[l])
+            delta = delta @ self.weights[l].T
+            delta *= self._sigma.derivative(activations[l])
             deltas.insert(0, delta)
 
         # Each weight's nudge is (input activation) × (delta), averaged over the mini-batch.
-        nabla_w = [a.T @ d / n for a, d in zip(activations[:-1], deltas)]
-        nabla_b = [d.mean(axis=0) for d in deltas]
+        averaged = [d / n for d in deltas]
+        nabla_w = [a.T @ d for a, d in zip(activations[:-1], averaged)]
+        nabla_b = [d.sum(axis=0) for d in averaged]
         if l2:
             nabla_w = [gw + (l2 / n) * W for gw, W in zip(nabla_w, self.weights)]
-        return Gradients(nabla_w, nabla_b, deltas), z_out, Y
+        return Gradients(nabla_w, nabla_b, deltas), z_out, log_a
 
     # ---- learning -----------------------------------------------------------------------------
 
@@ -132,16 +154,20 @@ class Network:
         Raises DivergedError, leaving the weights as they were, if the cost or a gradient is
         not finite (a learning rate that is far too large does this).
         """
+        # Python floats: a NumPy float64 here would silently turn float32 weights into float64.
+        lr, l2, momentum = float(lr), float(l2), float(momentum)
         # Overflow is not an error here: it is detected below and reported as divergence.
         with np.errstate(over="ignore", invalid="ignore"):
             X = self._inputs(X)
-            grads, z_out, Y = self._backprop(X, self._one_hot(y, len(X)), l2)
-            cost = self._total_cost(z_out, Y, l2)
-        if not np.isfinite(cost):
-            raise _diverged(lr, f"the cost became {cost}")
-        L = len(self.weights)
-        grads_all = grads.weights + grads.biases
-        with np.errstate(over="ignore", invalid="ignore"):
+            Y = self._one_hot(y, len(X))
+            grads, z_out, log_a = self._backprop(X, Y, l2)
+            cost = self._total_cost(z_out, Y, l2, log_a)
+            if not math.isfinite(cost):
+                raise _diverged(lr, f"the cost became {cost}")
+            # ‖∂C/∂Wˡ‖ now: the plain step below reuses the gradients' arrays.
+            norms = [math.sqrt(np.vdot(gw, gw)) for gw in grads.weights]
+            L = len(self.weights)
+            grads_all = grads.weights + grads.biases
             if momentum:
                 # v ← μv − η∇C; w ← w + v: a ball rolling downhill that keeps some speed.
                 old_v = self._velocity or [np.zeros_like(g) for g in grads_all]
@@ -149,14 +175,17 @@ class Network:
                 params = [p + v for p, v in zip(self.weights + self.biases, velocity)]
             else:
                 velocity = None
-                # w ← w − η ∂C/∂w: one step downhill.
-                params = [p - lr * g for p, g in zip(self.weights + self.biases, grads_all)]
+                # w ← w − η ∂C/∂w: one step downhill, computed in the gradient's own (new)
+                # array, so the current weights stay intact until the step is known good.
+                params = [
+                    np.add(p, np.multiply(g, -lr, out=g), out=g)
+                    for p, g in zip(self.weights + self.biases, grads_all)
+                ]
         # Only a finite step is taken, so the weights are always the last good ones.
         if not all(np.isfinite(p).all() for p in params):
             raise _diverged(lr, "the weights would overflow")
         self.weights, self.biases = params[:L], params[L:]
         self._velocity = velocity
-        norms = [float(np.linalg.norm(gw)) for gw in grads.weights]
         return StepStats(cost, norms)
 
     # ---- conveniences -----------------------------------------------------------------------
@@ -167,6 +196,16 @@ class Network:
         twin.weights = [W.copy() for W in self.weights]
         twin.biases = [b.copy() for b in self.biases]
         twin._velocity = None if self._velocity is None else [v.copy() for v in self._velocity]
+        return twin
+
+    def astype(self, dtype) -> "Network":
+        """A copy computing in another float type (gradient checks want float64)."""
+        twin = self.copy()
+        twin.dtype = np.dtype(dtype)
+        twin.weights = [W.astype(dtype) for W in self.weights]
+        twin.biases = [b.astype(dtype) for b in self.biases]
+        twin._identity = self._identity.astype(dtype)
+        twin._velocity = None
         return twin
 
     def describe(self) -> str:
@@ -186,7 +225,7 @@ class Network:
             raise ValueError(f"there must be one label per example: {n} examples, labels {y.shape}")
         if y.ndim != 1 or y.dtype.kind not in "iu" or (y.size and (y.min() < 0 or y.max() >= k)):
             raise ValueError(f"labels must be a 1-D array of integers in [0, {k})")
-        return np.eye(k, dtype=self.dtype)[y]
+        return self._identity[y]
 
     # ---- files ------------------------------------------------------------------------------
 
