@@ -1,0 +1,261 @@
+"""Is the window responsive while the network trains? Drives the real window offscreen.
+
+    nice -n 10 python benchmarks/gui_responsiveness.py [--preset video|accurate] [--seconds 8]
+
+Measures, and prints next to the targets of issue 3:
+- time from process start until the window is visible, and until MNIST is ready to train;
+- event-loop gaps while training runs and a digit is being drawn with mouse events: a 1 ms
+  timer records when it fires; a gap far above 1 ms means the GUI was stalled that long;
+- training speed in the app (steps/s while drawing) against headless Network.train_step on the
+  same network, batch size and data, with the same one BLAS thread the trainer uses;
+- peak resident memory.
+Times depend on the machine and on whatever else runs on it: run it a few times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def seconds_since_process_start() -> float:
+    """Wall time since this process was started (Linux /proc; else since this module loaded)."""
+    try:
+        start_ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.perf_counter() - _LOADED
+
+
+_LOADED = time.perf_counter()
+
+
+def percentile(values, q: float) -> float:
+    import numpy as np
+
+    return float(np.percentile(np.asarray(values), q)) if len(values) else float("nan")
+
+
+def digit_strokes():
+    """Strokes of a few digits in grid units, drawn one after another, over and over."""
+    import numpy as np
+
+    t = np.linspace(0, 1, 40)
+    zero = [(14 + 6 * np.sin(2 * np.pi * s), 14 - 8 * np.cos(2 * np.pi * s)) for s in t]
+    one = [(15 - 2 * s, 5 + 18 * s) for s in t]
+    seven = [(8 + 12 * s, 6) for s in t[:15]] + [(20 - 8 * s, 6 + 17 * s) for s in t]
+    return [zero, one, seven]
+
+
+class Pen:
+    """Replays strokes on the canvas as real mouse events, one point per 16 ms (a 60 Hz mouse)."""
+
+    def __init__(self, canvas) -> None:  # noqa: ANN001
+        from PySide6.QtCore import QTimer
+
+        self.canvas = canvas
+        self.strokes = digit_strokes()
+        self.stroke = 0
+        self.point = 0
+        self.events = 0
+        self.timer = QTimer()
+        self.timer.setInterval(16)
+        self.timer.timeout.connect(self._next)
+
+    def _next(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        points = self.strokes[self.stroke % len(self.strokes)]
+        x, y = points[self.point]
+        pos = self.canvas.from_grid(x, y).toPoint()
+        left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        if self.point == 0:
+            self.canvas.clear()
+            QTest.mousePress(self.canvas, left, none, pos)
+        elif self.point == len(points) - 1:
+            QTest.mouseRelease(self.canvas, left, none, pos)
+        else:
+            QTest.mouseMove(self.canvas, pos)
+        self.events += 1
+        self.point += 1
+        if self.point == len(points):
+            self.point = 0
+            self.stroke += 1
+
+
+class GapProbe:
+    """A 1 ms timer; the time between its firings shows how long the event loop was busy."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.stamps: list[float] = []
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(1)
+        self.timer.timeout.connect(lambda: self.stamps.append(time.perf_counter()))
+
+    def gaps_ms(self) -> list[float]:
+        return [1000 * (b - a) for a, b in zip(self.stamps, self.stamps[1:])]
+
+
+def run_loop(seconds: float) -> None:
+    """Run a real Qt event loop for `seconds`, as app.exec() does in the app.
+
+    (Not app.exec() + app.quit(): in Qt 6, quit() first closes every window.)
+    """
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def headless_steps_per_second(network, data, hyper, seconds: float) -> float:  # noqa: ANN001
+    """Network.train_step in a plain loop, with the trainer's data path (augmented digits if
+    the preset augments) and the one BLAS thread the trainer uses."""
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    from digitpad.core.augment import augment
+    from digitpad.core.batches import ShuffledBatches
+    from digitpad.core.mnist import as_inputs
+
+    batches = ShuffledBatches(len(data.train_labels), seed=1)
+    rng = np.random.default_rng(1)
+    with threadpool_limits(limits=1, user_api="blas"):
+        steps, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            idx = batches.next(hyper.batch_size)
+            images = data.train_images[idx]
+            X = augment(images, rng) if hyper.augment else as_inputs(images, network.dtype)
+            network.train_step(X, data.train_labels[idx], hyper.lr, hyper.l2, hyper.momentum)
+            steps += 1
+        return steps / (time.perf_counter() - start)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--preset", default="video", help="network preset (video or accurate)")
+    parser.add_argument("--seconds", type=float, default=8.0, help="length of each measurement")
+    args = parser.parse_args()
+
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["DIGITPAD_DATA_DIR"] = tempfile.mkdtemp(prefix="digitpad-bench-")
+    sys.path.insert(0, str(ROOT))
+
+    from PySide6.QtWidgets import QApplication
+
+    from digitpad.app import create_window
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = create_window()
+    window.resize(1360, 860)
+    window.show()
+    while not (window.windowHandle() and window.windowHandle().isExposed()):
+        app.processEvents()
+    app.processEvents()
+    visible = seconds_since_process_start()
+    while window.data_ready_at is None:
+        app.processEvents()
+        time.sleep(0.001)
+        if seconds_since_process_start() > 60:
+            print("MNIST did not load within 60 s", file=sys.stderr)
+            return 1
+    data_ready = seconds_since_process_start()
+
+    window.controls.choose_preset(args.preset)
+    window.reset_network()
+    trainer = window.trainer
+    network_shape = "-".join(str(s) for s in trainer.network.sizes)
+    batch_size = trainer.hyper.batch_size
+
+    pen = Pen(window.canvas)
+    probe = GapProbe()
+    # Headless speed before and after the in-app runs: other programs on the machine change
+    # its speed over time, and the average of both brackets the in-app measurement.
+    headless_before = headless_steps_per_second(trainer.network.copy(), trainer.data,
+                                                trainer.hyper, args.seconds / 2)
+
+    # 1. Baseline: the pen draws, nothing trains.
+    pen.timer.start()
+    probe.timer.start()
+    run_loop(min(3.0, args.seconds))
+    probe.timer.stop()
+    idle_gaps = probe.gaps_ms()
+
+    # 2. Training while the pen draws, with the 1 ms probe watching the event loop.
+    probe.stamps.clear()
+    trainer.start()
+    run_loop(0.5)  # past the first frames and the first test-set evaluation warm-up
+    probe.timer.start()
+    run_loop(args.seconds)
+    probe.timer.stop()
+    busy_gaps = probe.gaps_ms()
+
+    # 3. Training speed while the pen draws, without the probe (it costs the worker time).
+    steps0, t0, cpu0 = trainer.steps, time.perf_counter(), time.thread_time()
+    run_loop(args.seconds)
+    elapsed = time.perf_counter() - t0
+    app_speed = (trainer.steps - steps0) / elapsed
+    # CPU time of the GUI thread: the time Python spent on the window, which the trainer's
+    # thread could not use (one thread runs Python at a time). Unlike wall-clock gaps, this
+    # hardly depends on what else the machine is doing.
+    gui_cpu_ms = 1000 * (time.thread_time() - cpu0) / elapsed
+    pen.timer.stop()
+    trainer.pause()
+    trainer.wait_idle()
+    predicted = window.prediction.digit_label.text()
+    pen_events = pen.events
+
+    network, data, hyper = trainer.network.copy(), trainer.data, trainer.hyper
+    window.close()
+    headless_after = headless_steps_per_second(network, data, hyper, args.seconds / 2)
+    headless = (headless_before + headless_after) / 2
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    p99, worst = percentile(busy_gaps, 99), max(busy_gaps, default=float("nan"))
+    ratio = app_speed / headless if headless else float("nan")
+
+    def verdict(ok: bool) -> str:
+        return "ok" if ok else "MISSED"
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"digitpad GUI responsiveness — {network_shape} network ({args.preset}), batch "
+          f"{batch_size}, {os.cpu_count()} CPUs (load average {load:.1f}), "
+          f"{args.seconds:g} s per measurement")
+    print(f"  window visible after launch   {visible:6.2f} s    target <= 1.5 s   "
+          f"{verdict(visible <= 1.5)}")
+    print(f"  data ready to train           {data_ready:6.2f} s    target <= 3 s     "
+          f"{verdict(data_ready <= 3)}")
+    print(f"  event-loop gap, idle drawing  p50 {percentile(idle_gaps, 50):5.1f} ms  "
+          f"p99 {percentile(idle_gaps, 99):5.1f} ms  max {max(idle_gaps, default=0):5.1f} ms")
+    print(f"  event-loop gap, training      p50 {percentile(busy_gaps, 50):5.1f} ms  "
+          f"p99 {p99:5.1f} ms  max {worst:5.1f} ms")
+    print(f"      p99 target <= 30 ms (aim 16) {verdict(p99 <= 30)};  "
+          f"max target <= 100 ms {verdict(worst <= 100)}")
+    print(f"  training speed in the app     {app_speed:8.0f} steps/s "
+          f"({app_speed * batch_size:,.0f} examples/s) while drawing")
+    print(f"  GUI thread CPU meanwhile      {gui_cpu_ms:6.0f} ms per second")
+    print(f"  headless Network.train_step   {headless:8.0f} steps/s (before {headless_before:.0f}, "
+          f"after {headless_after:.0f})")
+    print(f"      in-app / headless         {100 * ratio:6.0f} %    target >= 50 % (aim 80 %) "
+          f"{verdict(ratio >= 0.5)}")
+    print(f"  peak resident memory          {peak_rss_mb:6.0f} MB   target <= 500 MB  "
+          f"{verdict(peak_rss_mb <= 500)}")
+    print(f"  ({pen_events} mouse events drawn; last prediction {predicted!r})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

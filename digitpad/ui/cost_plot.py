@@ -1,0 +1,172 @@
+"""The cost plot: how wrong the network is, step after step, and how well it does on unseen digits.
+
+Every mini-batch's cost is drawn faintly (it is noisy: each batch is a different random 100
+digits), a moving average over it shows the trend, and after each epoch the cost and accuracy
+on the 10,000 test digits (never trained on) are marked; accuracy uses the right-hand axis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QWidget
+
+from digitpad.training.trainer import Snapshot
+from digitpad.ui import theme
+from digitpad.ui.plot_data import MovingAverage, RangeFollower, StepAxis
+from digitpad.ui.theme import add_legend_below
+
+# About the last 50 mini-batches make up the smoothed curve.
+SMOOTHING = 0.02
+
+
+class CostPlot(pg.PlotWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("costPlot")
+        self.setMinimumSize(320, 200)
+        self.setToolTip(
+            "The cost measures how wrong the network's answers are: 0 would be perfect.\n"
+            "Faint: the cost of each mini-batch, noisy because every batch holds different "
+            "digits.\nSolid: its moving average, the trend. Dots: cost and accuracy on the "
+            "10,000 test digits,\nwhich the network never trains on, measured after every "
+            "epoch (one pass over all 60,000 training digits).\n"
+            "Drag to pan, wheel to zoom, right-click for 'View All'."
+        )
+        item = self.getPlotItem()
+        item.setTitle("Cost: how wrong the answers are")
+        item.setLabel("bottom", "training step (mini-batches done)")
+        item.setLabel("left", "cost C")
+        item.setLabel("right", "test accuracy (%)")
+        for name in ("left", "bottom", "right"):
+            item.getAxis(name).enableAutoSIPrefix(False)
+        add_legend_below(item, columns=2)
+        item.setClipToView(True)
+
+        self.batch_curve = item.plot(name="each mini-batch")
+        self.smooth_curve = item.plot(name="moving average")
+        self.test_cost_curve = item.plot(name="test cost, per epoch", symbol="o", symbolSize=7)
+        for curve, method in ((self.batch_curve, "subsample"), (self.smooth_curve, "mean")):
+            # Thousands of steps, a few hundred pixels: draw a point per two pixels or so
+            # ("peak" keeps the lowest and highest cost of each group of steps it merges, so the
+            # noise band stays visible).
+            curve.setDownsampling(auto=True, method=method)
+            curve.opts["autoDownsampleFactor"] = 0.5
+            curve.setClipToView(True)
+        self._range = RangeFollower(item.vb)
+
+        # Accuracy lives on its own y axis (right): a second view box sharing the x axis.
+        self.accuracy_view = pg.ViewBox(enableMenu=False)
+        self.accuracy_view.setMouseEnabled(x=False, y=False)
+        item.scene().addItem(self.accuracy_view)
+        item.getAxis("right").linkToView(self.accuracy_view)
+        self.accuracy_view.setXLink(item)
+        self.accuracy_curve = pg.PlotDataItem(symbol="s", symbolSize=7)
+        self.accuracy_view.addItem(self.accuracy_curve)
+        item.legend.addItem(self.accuracy_curve, "test accuracy (right axis)")
+        item.vb.sigResized.connect(self._align_views)
+
+        self.placeholder = pg.TextItem("Press Start (Space) to train", anchor=(0.5, 0.5))
+        item.addItem(self.placeholder, ignoreBounds=True)
+
+        self._smoothed = MovingAverage(SMOOTHING)
+        self._x = StepAxis()
+        self._test_costs: list[float] = []
+        self._shown_steps = 0
+        self._shown_epochs = 0
+        self.apply_palette()
+        self.clear_history()
+
+    # ---- data --------------------------------------------------------------------------------
+
+    def clear_history(self) -> None:
+        """Forget every point (after a reset or a loaded model)."""
+        self._smoothed.clear()
+        self._shown_steps = self._shown_epochs = 0
+        for curve in (self.batch_curve, self.smooth_curve, self.test_cost_curve):
+            curve.setData([], [])
+        self.accuracy_curve.setData([], [])
+        self._test_costs = []
+        self.placeholder.setVisible(True)
+        self._range.reset(100, (0, 1))
+        self.placeholder.setPos(50, 0.5)
+        self.accuracy_view.setYRange(0, 100, padding=0)
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Plot the history in `snapshot`; cheap when nothing is new."""
+        steps = snapshot.steps
+        if steps < self._shown_steps:  # the trainer started over
+            self.clear_history()
+        if steps == self._shown_steps and len(snapshot.epochs) == self._shown_epochs:
+            return
+        if self._shown_steps == 0 and steps > 0:
+            self.placeholder.setVisible(False)
+
+        costs = snapshot.batch_costs
+        new = costs[self._shown_steps : steps]
+        if len(new):
+            self._smoothed.extend(new)
+            x = self._x.first(steps)
+            self.batch_curve.setData(x, costs)
+            self.smooth_curve.setData(x, self._smoothed.values)
+            self._range.show(steps, 0.0, self._top_of_interest())
+        self._shown_steps = steps
+
+        if len(snapshot.epochs) != self._shown_epochs:
+            epochs = snapshot.epochs
+            at = np.array([e.step for e in epochs], dtype=np.float64)
+            self._test_costs = [e.test_cost for e in epochs]
+            self.test_cost_curve.setData(at, self._test_costs)
+            accuracy = np.array([100 * e.test_accuracy for e in epochs])
+            self.accuracy_curve.setData(at, accuracy)
+            # Show the interesting part of the accuracy scale: from a bit below the worst.
+            low = max(0.0, min(90.0, float(np.floor(accuracy.min() / 5) * 5 - 5))) if len(
+                accuracy) else 0.0
+            self.accuracy_view.setYRange(low, 100, padding=0.02)
+            self._shown_epochs = len(epochs)
+
+    def _top_of_interest(self) -> float:
+        """Where the y axis should end: above the recent trend, not the first steps' spike.
+
+        The cost falls steeply at first and slowly afterwards; scaling the axis to the first
+        batches would squash the slow part, which is where learning goes on, into a flat line.
+        """
+        smoothed = self._smoothed.values
+        recent = smoothed[len(smoothed) // 5 :]
+        top = float(np.nanmax(recent)) * 1.3 if len(recent) else 1.0
+        tests = [e for e in self._test_costs if np.isfinite(e)]
+        return max([top, *tests]) if tests else top
+
+    # ---- looks -------------------------------------------------------------------------------
+
+    def apply_palette(self) -> None:
+        palette = self.palette()
+        theme.style_plot(self, palette)
+        main = theme.series_color(palette, 0)
+        # Faint, but opaque: a colour mixed with the background draws much faster than a
+        # transparent one blended onto it, pixel by pixel, on every frame.
+        faint = theme.mix(main, palette.color(QPalette.ColorRole.Base), 0.7)
+        self.batch_curve.setPen(pg.mkPen(faint, width=1))
+        self.smooth_curve.setPen(pg.mkPen(main, width=2.2))
+        test = theme.series_color(palette, 1)
+        self.test_cost_curve.setPen(pg.mkPen(test, width=1.5))
+        self.test_cost_curve.setSymbolBrush(test)
+        self.test_cost_curve.setSymbolPen(pg.mkPen(test))
+        accuracy = theme.series_color(palette, 2)
+        self.accuracy_curve.setPen(pg.mkPen(accuracy, width=1.5))
+        self.accuracy_curve.setSymbolBrush(accuracy)
+        self.accuracy_curve.setSymbolPen(pg.mkPen(accuracy))
+        self.placeholder.setColor(theme.text_color(palette, 130))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # Not during construction: pyqtgraph changes the palette before the plot exists.
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_x"):
+            self.apply_palette()
+
+    def _align_views(self) -> None:
+        item = self.getPlotItem()
+        self.accuracy_view.setGeometry(item.vb.sceneBoundingRect())
+        self.accuracy_view.linkedViewChanged(item.vb, self.accuracy_view.XAxis)

@@ -1,0 +1,91 @@
+"""Loading, closing, divergence and button-mashing: the window survives all of it."""
+
+import random
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from digitpad.app import create_window
+from digitpad.core import Network
+from tests.ui.window_helpers import draw_seven, trainer_threads, write_mnist_dir
+
+
+def test_closing_during_training_stops_the_worker(qtbot, small_mnist):
+    window = create_window(data=small_mnist)
+    qtbot.addWidget(window)
+    window.show()
+    worker = window.trainer._worker
+    assert worker.is_alive()
+    window.findChild(QPushButton, "startPauseButton").click()
+    qtbot.waitUntil(lambda: window.trainer.steps >= 5)
+
+    window.close()
+
+    assert not worker.is_alive()
+    assert trainer_threads() == []
+
+
+def test_mnist_loads_in_the_background_then_training_is_enabled(qtbot, tmp_path, small_mnist):
+    window = create_window(data_dir=write_mnist_dir(tmp_path / "mnist", small_mnist))
+    qtbot.addWidget(window)
+    window.show()
+    start = window.findChild(QPushButton, "startPauseButton")
+    assert not start.isEnabled()  # nothing arrives before the event loop runs
+    with qtbot.waitSignal(window.data_ready, timeout=10000):
+        pass
+    assert start.isEnabled()
+    assert window.trainer.has_data
+    start.click()
+    qtbot.waitUntil(lambda: window.trainer.steps >= 3)
+    window.close()
+    assert trainer_threads() == []
+
+
+def test_missing_mnist_is_explained_without_a_crash(qtbot, tmp_path):
+    window = create_window(data_dir=tmp_path / "nowhere")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=10000)
+    assert "MNIST" in window.notice.text.text()
+    assert not window.findChild(QPushButton, "startPauseButton").isEnabled()
+
+
+def test_divergence_pauses_training_and_suggests_a_smaller_learning_rate(qtbot, window,
+                                                                         tmp_path):
+    # A network whose weights are already enormous: its first step overflows.
+    explosive = Network((784, 16, 10), activation="relu")
+    explosive.weights = [W * np.float32(1e20) for W in explosive.weights]
+    explosive.save(tmp_path / "explosive.npz")
+    assert window.load_model(tmp_path / "explosive.npz")
+    last_good = [W.copy() for W in window.trainer.network.weights]
+    window.controls.lr_spin.setValue(3)
+    window.findChild(QPushButton, "startPauseButton").click()
+
+    qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=10000)
+    assert not window.trainer.is_running
+    assert "learning rate" in window.notice.text.text()
+    assert window.findChild(QPushButton, "startPauseButton").text() == "Start"
+    assert "learning rate" in window.statusBar().currentMessage()
+    for W, W0 in zip(window.trainer.network.weights, last_good):
+        np.testing.assert_array_equal(W, W0)
+
+    window.notice.action.click()  # "Halve the learning rate"
+    assert window.trainer.hyper.lr == 1.5
+
+
+def test_pressing_every_button_in_any_order_never_crashes(qtbot, window):
+    rng = random.Random(3)
+    draw_seven(qtbot, window.canvas)
+    buttons = [window.findChild(QPushButton, name) for name in
+               ("startPauseButton", "stepButton", "resetButton", "clearButton", "undoButton")]
+    window.trainer.start()
+    for _ in range(60):
+        button = rng.choice(buttons)
+        if button.isEnabled():
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.wait(rng.choice([0, 1, 5, 20]))
+    window.trainer.pause()
+    assert window.trainer.wait_idle()  # still answering: no deadlock
+    window.close()
+    assert trainer_threads() == []

@@ -1,0 +1,65 @@
+"""The live plots receive the trainer's history, one gradient curve per layer."""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+
+def points(curve: pg.PlotDataItem) -> int:
+    x, _ = curve.getData()
+    return 0 if x is None else len(x)
+
+
+def test_cost_curves_grow_while_training(qtbot, window):
+    plot = window.findChild(pg.PlotWidget, "costPlot")
+    assert points(plot.batch_curve) == 0
+    qtbot.mouseClick(window.findChild(QPushButton, "startPauseButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: points(plot.batch_curve) >= 10)
+    first = points(plot.batch_curve)
+    qtbot.waitUntil(lambda: points(plot.batch_curve) > first)
+    assert points(plot.smooth_curve) > 0
+    window.trainer.pause()
+    assert window.trainer.wait_idle()
+    qtbot.waitUntil(lambda: plot.batch_curve.yData is not None
+                    and len(plot.batch_curve.yData) == window.trainer.steps)
+    np.testing.assert_allclose(plot.batch_curve.yData, window.trainer.snapshot().batch_costs)
+
+
+def test_test_cost_and_accuracy_appear_after_each_epoch(qtbot, window):
+    plot = window.findChild(pg.PlotWidget, "costPlot")
+    window.controls.batch_spin.setValue(200)  # 600 training digits: an epoch is 3 steps
+    window.trainer.start()
+    qtbot.waitUntil(lambda: window.trainer.epoch >= 2)
+    window.trainer.pause()
+    qtbot.waitUntil(lambda: points(plot.accuracy_curve) >= 2)
+    _, accuracy = plot.accuracy_curve.getData()
+    assert ((0 <= accuracy) & (accuracy <= 100)).all()
+    assert points(plot.test_cost_curve) == points(plot.accuracy_curve)
+    assert "Test accuracy" in window.status_labels["accuracy"].text()
+
+
+def test_gradient_plot_has_one_log_scale_curve_per_layer(qtbot, window):
+    plot = window.findChild(pg.PlotWidget, "gradientPlot")
+    names = [curve.name() for curve in plot.curves]
+    assert names == ["layer 1 (784→16)", "layer 2 (16→16)", "layer 3 (16→10)"]
+    assert plot.getPlotItem().ctrl.logYCheck.isChecked()
+    legend_labels = [label.text for _, label in plot.getPlotItem().legend.items]
+    assert legend_labels == names
+
+    window.findChild(QPushButton, "stepButton").click()
+    qtbot.waitUntil(lambda: all(points(c) == 1 for c in plot.curves))
+    norms = window.trainer.snapshot().grad_norms[0]
+    for curve, norm in zip(plot.curves, norms):
+        np.testing.assert_allclose(curve.yData, [norm], rtol=1e-6)
+
+
+def test_reset_clears_the_plots(qtbot, window):
+    cost, gradients = window.cost_plot, window.gradient_plot
+    window.trainer.start()
+    qtbot.waitUntil(lambda: points(cost.batch_curve) >= 5)
+    qtbot.mouseClick(window.findChild(QPushButton, "resetButton"), Qt.MouseButton.LeftButton)
+    assert points(cost.batch_curve) == 0
+    assert all(points(c) == 0 for c in gradients.curves)
+    qtbot.wait(100)  # frames after the reset show the new, empty history
+    assert points(cost.batch_curve) == 0

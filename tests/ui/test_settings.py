@@ -1,0 +1,50 @@
+"""Settings and window geometry are remembered, in DIGITPAD_DATA_DIR when it is set."""
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from digitpad.app import create_window
+
+
+def test_settings_are_remembered_between_runs(qtbot, small_mnist, isolated_data_dir):
+    first = create_window(data=small_mnist)
+    qtbot.addWidget(first)
+    first.resize(1000, 700)
+    first.show()
+    first.controls.lr_spin.setValue(0.125)
+    first.controls.batch_spin.setValue(42)
+    first.controls.hidden_edit.setText("20")
+    first.reset_network()
+    first.close()
+    assert (isolated_data_dir / "settings.ini").is_file()
+
+    second = create_window(data=small_mnist)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.controls.lr_spin.value() == pytest.approx(0.125)
+    assert second.trainer.hyper.batch_size == 42
+    assert second.trainer.network.sizes == (784, 20, 10)
+    # Qt fits a restored window onto the screen (800 px wide offscreen): compare heights.
+    assert second.height() == 700
+    second.close()
+
+
+def test_nonsense_in_the_settings_file_falls_back_to_defaults(qtbot, small_mnist,
+                                                              isolated_data_dir):
+    isolated_data_dir.mkdir(parents=True, exist_ok=True)
+    store = QSettings(str(isolated_data_dir / "settings.ini"), QSettings.Format.IniFormat)
+    store.setValue("training/hidden", "many")
+    store.setValue("training/lr", "fast")
+    store.setValue("training/batch", -5)
+    store.setValue("training/activation", "magic")
+    store.setValue("window/geometry", "not bytes")
+    store.sync()
+
+    window = create_window(data=small_mnist)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.trainer.network.sizes == (784, 16, 16, 10)
+    assert window.trainer.network.activation == "sigmoid"
+    assert window.controls.lr_spin.value() > 0
+    assert window.trainer.hyper.batch_size >= 1
+    window.close()

@@ -1,0 +1,149 @@
+"""Start, Pause, Step and Reset, the knobs, and the keyboard shortcuts, on a real window."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+
+def click(qtbot, window, name: str) -> None:
+    qtbot.mouseClick(window.findChild(QPushButton, name), Qt.MouseButton.LeftButton)
+
+
+def test_step_trains_exactly_one_mini_batch(qtbot, window):
+    trainer = window.trainer
+    click(qtbot, window, "stepButton")
+    qtbot.waitUntil(lambda: trainer.steps == 1)
+    assert trainer.wait_idle()
+    assert trainer.steps == 1
+    click(qtbot, window, "stepButton")
+    click(qtbot, window, "stepButton")
+    qtbot.waitUntil(lambda: trainer.steps == 3)
+    assert trainer.wait_idle()
+    assert trainer.steps == 3
+    assert len(trainer.snapshot().batch_costs) == 3
+
+
+def test_start_trains_until_pause(qtbot, window):
+    trainer = window.trainer
+    button = window.findChild(QPushButton, "startPauseButton")
+    assert button.isEnabled() and button.text() == "Start"
+
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert trainer.is_running and button.text() == "Pause"
+    assert not window.findChild(QPushButton, "stepButton").isEnabled()
+    qtbot.waitUntil(lambda: trainer.steps >= 10)
+
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert trainer.wait_idle()
+    assert not trainer.is_running and button.text() == "Start"
+    done = trainer.steps
+    qtbot.wait(100)
+    assert trainer.steps == done  # paused means paused
+
+
+def test_space_s_and_r_keys(qtbot, window):
+    trainer = window.trainer
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: trainer.steps == 1)
+
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Space)
+    assert trainer.is_running
+    qtbot.waitUntil(lambda: trainer.steps >= 5)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Space)
+    assert not trainer.is_running
+
+    first = trainer.network
+    qtbot.keyClick(window.canvas, Qt.Key.Key_R)
+    assert trainer.steps == 0 and trainer.network is not first
+
+
+def test_learning_rate_change_mid_training_applies_to_the_next_steps(qtbot, window):
+    trainer = window.trainer
+    # Plain gradient descent, so one step moves the weights by exactly lr × gradient.
+    window.controls.momentum_spin.setValue(0)
+    window.controls.l2_spin.setValue(0)
+    click(qtbot, window, "resetButton")
+    click(qtbot, window, "startPauseButton")
+    qtbot.waitUntil(lambda: trainer.steps >= 5)
+
+    spin = window.controls.lr_spin
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "0.0125")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert trainer.hyper.lr == pytest.approx(0.0125)
+    assert trainer.is_running  # changing it did not stop training
+    at_change = trainer.steps
+    qtbot.waitUntil(lambda: trainer.steps >= at_change + 5)
+
+    # The size of one step's change is learning rate × gradient: check it on the next step.
+    click(qtbot, window, "startPauseButton")
+    assert trainer.wait_idle()
+    before = [W.copy() for W in trainer.network.weights]
+    steps = trainer.steps
+    click(qtbot, window, "stepButton")
+    qtbot.waitUntil(lambda: trainer.steps == steps + 1)
+    assert trainer.wait_idle()
+    norms = trainer.snapshot().grad_norms[-1]
+    for l, W in enumerate(trainer.network.weights):
+        moved = float(np.linalg.norm(W - before[l]))
+        assert moved == pytest.approx(0.0125 * norms[l], rel=1e-3)
+
+
+def test_batch_size_applies_to_the_next_step(qtbot, window):
+    trainer = window.trainer
+    window.controls.batch_spin.setValue(30)
+    assert trainer.hyper.batch_size == 30
+    click(qtbot, window, "stepButton")
+    qtbot.waitUntil(lambda: trainer.steps == 1)
+    assert trainer.snapshot().epoch_fraction == pytest.approx(30 / 600)
+
+
+def test_network_settings_wait_for_reset_and_say_so(qtbot, window):
+    trainer = window.trainer
+    hint = window.controls.reset_hint
+    assert not hint.isVisible()
+
+    edit = window.controls.hidden_edit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "32")
+    window.controls.activation_combo.setCurrentText("relu")
+    assert hint.isVisible() and "hidden layers" in hint.text() and "activation" in hint.text()
+    assert trainer.network.sizes == (784, 16, 16, 10)  # nothing changed yet
+
+    click(qtbot, window, "resetButton")
+    assert trainer.network.sizes == (784, 32, 10)
+    assert trainer.network.activation == "relu"
+    assert not hint.isVisible()
+    assert [c.name() for c in window.gradient_plot.curves] == ["layer 1 (784→32)",
+                                                                "layer 2 (32→10)"]
+
+
+def test_invalid_hidden_layers_are_explained_and_not_applied(qtbot, window):
+    edit = window.controls.hidden_edit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "16, -3")
+    assert window.controls.settings() is None
+    assert "Hidden layers" in window.controls.reset_hint.text()
+    click(qtbot, window, "resetButton")
+    assert window.trainer.network.sizes == (784, 16, 16, 10)
+
+
+def test_choosing_a_preset_fills_in_its_settings(qtbot, window):
+    from digitpad.core.presets import PRESETS
+
+    accurate = PRESETS["accurate"]
+    combo = window.controls.preset_combo
+    combo.setFocus()
+    index = combo.findData("accurate")
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)  # what choosing it in the popup does
+    assert window.trainer.hyper.lr == pytest.approx(accurate.lr)
+    assert window.trainer.hyper.batch_size == accurate.batch
+    click(qtbot, window, "resetButton")
+    assert window.trainer.network.sizes == (784, *accurate.hidden, 10)
+    assert window.trainer.network.activation == accurate.activation
