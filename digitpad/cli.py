@@ -1,3 +1,426 @@
-def main(argv=None) -> int:
-    print("digitpad: the command line is being built")
+"""The `digitpad` command: the app, and train / eval / predict / gradcheck from a terminal.
+
+    digitpad [gui] [--model PATH]
+    digitpad train [--preset video|accurate] [network and training options] [--save PATH] [--json]
+    digitpad eval --model PATH [--data DIR] [--json]
+    digitpad predict --model PATH IMAGE [IMAGE ...]
+    digitpad gradcheck [network options]
+
+NumPy and Qt are imported inside the commands that need them, so `digitpad --version` and
+`--help` answer at once. Problems a user can cause end in one line, `digitpad: error: ...`,
+with exit status 1 (2 for a malformed command line, 130 after Ctrl+C), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import digitpad
+
+# Spelled out here so that parsing needs no NumPy; tests/cli checks they match digitpad.core.
+PRESET_NAMES = ("video", "accurate")
+ACTIVATIONS = ("sigmoid", "relu", "tanh")
+OUTPUTS = ("softmax", "sigmoid")
+COSTS = ("cross_entropy", "quadratic")
+SCHEDULES = ("constant", "cosine")
+
+GRADCHECK_THRESHOLD = 1e-4
+"""Backprop and central differences agree to ~1e-7 here; a wrong formula is off by 1e-2 or more."""
+GRADCHECK_EPS = 1e-4
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, with its error line in digitpad's own format."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"digitpad: error: {message}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.run is not run_gui and args.gui_model is not None:
+        parser.error("--model before a command is for the app; put it after the command")
+    try:
+        if args.run is run_gui:
+            return run_gui(args)  # the app sets up its own threads
+        import numpy  # noqa: F401  (loads the BLAS library that threadpoolctl then limits)
+        from threadpoolctl import threadpool_limits
+
+        # One BLAS thread: at digitpad's matrix sizes a second one gains little on an idle
+        # machine, and on a busy one the two wait for each other (measured with the accurate
+        # preset on 2 shared cores: 9 s an epoch with one thread, 45 s with two).
+        with threadpool_limits(limits=1, user_api="blas"):
+            return args.run(args)
+    except KeyboardInterrupt:
+        print("\ndigitpad: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`digitpad train --json | head -1`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as e:
+        message = user_error_message(e)
+        if message is None:
+            raise  # a bug in digitpad: the traceback is what its developers need
+        print(f"digitpad: error: {message}", file=sys.stderr)
+        return 1
+
+
+def user_error_message(e: Exception) -> str | None:
+    """The one-line explanation of a problem the user can fix, or None for a bug."""
+    from digitpad.core.errors import DigitpadError
+
+    if isinstance(e, DigitpadError):
+        return str(e)
+    if isinstance(e, OSError):
+        where = f"{e.filename}: " if e.filename else ""
+        return f"{where}{e.strerror or e}"
+    if isinstance(e, MemoryError):
+        return "not enough memory: try smaller layers or a smaller batch"
+    return None
+
+
+# ---- the command line -----------------------------------------------------------------------
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="digitpad",
+        description="Draw digits, train a small neural network on MNIST and watch "
+        "backpropagation at work. Without a command, the app opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"digitpad {digitpad.__version__}")
+    parser.add_argument("--model", metavar="PATH", dest="gui_model",
+                        help="open the app with this saved network")
+    parser.set_defaults(run=run_gui)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    gui = commands.add_parser("gui", help="open the app (the default)")
+    gui.add_argument("--model", metavar="PATH", dest="gui_model",
+                     help="start from this saved network")
+    gui.set_defaults(run=run_gui)
+
+    train = commands.add_parser(
+        "train", help="train a network on MNIST",
+        description="Train a network on MNIST with mini-batch gradient descent. The preset "
+        "gives every setting; options override single ones.")
+    add_network_options(train)
+    train.add_argument("--lr", type=float, metavar="F", help="learning rate of the first epoch")
+    train.add_argument("--batch", type=int, metavar="N", help="mini-batch size")
+    train.add_argument("--epochs", type=int, metavar="N")
+    train.add_argument("--momentum", type=float, metavar="F", help="0 = plain gradient descent")
+    train.add_argument("--schedule", choices=SCHEDULES,
+                       help="learning rate over the epochs: constant, or cosine (down to 0)")
+    train.add_argument("--augment", action=argparse.BooleanOptionalAction,
+                       help="train on randomly shifted, rotated, scaled, re-inked digits")
+    add_data_option(train)
+    train.add_argument("--save", metavar="PATH", help="save the trained network (.npz)")
+    train.add_argument("--json", action="store_true", help="print one JSON object per epoch")
+    train.set_defaults(run=run_train)
+
+    evaluate = commands.add_parser("eval", help="test a saved network on the MNIST test set")
+    evaluate.add_argument("--model", metavar="PATH", required=True)
+    add_data_option(evaluate)
+    evaluate.add_argument("--json", action="store_true",
+                          help="print a JSON object with accuracy, cost and confusion matrix")
+    evaluate.set_defaults(run=run_eval)
+
+    predict = commands.add_parser("predict", help="read the digit in PNG or JPEG images")
+    predict.add_argument("--model", metavar="PATH", required=True)
+    predict.add_argument("images", nargs="+", metavar="IMAGE")
+    predict.set_defaults(run=run_predict)
+
+    gradcheck = commands.add_parser(
+        "gradcheck", help="compare backprop with numerical derivatives",
+        description="Check backprop's gradient against central differences "
+        "(C(w+e) - C(w-e)) / 2e, in float64, on a few random examples.")
+    add_network_options(gradcheck)
+    gradcheck.add_argument("--examples", type=int, default=10, metavar="N",
+                           help="random examples in the batch (default 10)")
+    gradcheck.add_argument("--params", type=int, default=200, metavar="N",
+                           help="parameters checked per layer at most, sampled (default 200)")
+    gradcheck.set_defaults(run=run_gradcheck)
+    return parser
+
+
+def add_network_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--preset", choices=PRESET_NAMES, default="video",
+                        help="the recipe to start from (default: video)")
+    parser.add_argument("--hidden", metavar="SIZES",
+                        help="hidden layer sizes, e.g. 16,16 (none: no hidden layer)")
+    parser.add_argument("--activation", choices=ACTIVATIONS, help="of the hidden layers")
+    parser.add_argument("--output", choices=OUTPUTS, help="output layer")
+    parser.add_argument("--cost", choices=COSTS)
+    parser.add_argument("--l2", type=float, metavar="F", help="L2 regularization strength")
+    parser.add_argument("--seed", type=int, default=0, metavar="N",
+                        help="random seed for weights, shuffling and augmentation (default 0)")
+
+
+def add_data_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", metavar="DIR",
+                        help="folder with the four MNIST IDX files (default: the bundled copy)")
+
+
+def recipe_from(args: argparse.Namespace):
+    """The chosen preset with every option that was given put in its place."""
+    from dataclasses import replace
+
+    from digitpad.core.errors import SettingsError
+    from digitpad.core.presets import PRESETS, check_preset
+
+    names = ("activation", "output", "cost", "lr", "batch", "epochs", "l2", "momentum",
+             "schedule", "augment")
+    changes = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+    if args.hidden is not None:
+        changes["hidden"] = parse_hidden(args.hidden)
+    if args.seed < 0:
+        raise SettingsError(f"the seed must be 0 or more, not {args.seed}")
+    recipe = replace(PRESETS[args.preset], **changes)
+    check_preset(recipe)
+    return recipe
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """'16,16' -> (16, 16); 'none' -> () for a network without hidden layers."""
+    from digitpad.core.errors import SettingsError
+
+    if text.strip().lower() == "none":
+        return ()
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise SettingsError(f"--hidden takes layer sizes separated by commas, such as 16,16 "
+                            f"(or none), not {text!r}") from None
+    if min(sizes) < 1:
+        raise SettingsError(f"every hidden layer needs at least one neuron, not {text}")
+    return sizes
+
+
+# ---- digitpad [gui] -------------------------------------------------------------------------
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from digitpad.core.errors import DigitpadError
+
+    check_display()
+    try:
+        from digitpad.app import main as app_main
+    except ImportError as e:
+        if e.name == "digitpad.app":
+            raise DigitpadError("the desktop app is not part of this build yet; "
+                                "the train, eval, predict and gradcheck commands work") from None
+        raise DigitpadError(f"the desktop app cannot start: {e}") from None
+    return app_main(args.gui_model) or 0
+
+
+def check_display() -> None:
+    """On Linux without a display, Qt would abort the process; say what is wrong instead."""
+    from digitpad.core.errors import DigitpadError
+
+    names = ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")
+    if sys.platform.startswith("linux") and not any(os.environ.get(n) for n in names):
+        raise DigitpadError("there is no display to open the app on (DISPLAY and "
+                            "WAYLAND_DISPLAY are not set); the train, eval, predict and "
+                            "gradcheck commands work without one")
+
+
+# ---- digitpad train -------------------------------------------------------------------------
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from digitpad.core import storage
+    from digitpad.core.errors import DivergedError
+    from digitpad.core.mnist import load_mnist
+    from digitpad.core.training_run import new_network, train_epochs
+    from digitpad.progress_bar import ProgressBar
+
+    # Everything that can be checked is checked before minutes of training.
+    recipe = recipe_from(args)
+    if args.save:
+        storage.check_writable(args.save)
+    data = load_mnist(args.data)
+    network = new_network(recipe, args.seed)
+    if not args.json:
+        print(f"training {network.describe()}")
+        print(f"  learning rate {recipe.lr:g} ({recipe.schedule}), batch {recipe.batch}, "
+              f"momentum {recipe.momentum:g}, L2 {recipe.l2:g}, "
+              f"augmentation {'on' if recipe.augment else 'off'}, {recipe.epochs} epochs, "
+              f"seed {args.seed}", flush=True)
+
+    bar = ProgressBar(sys.stderr, recipe.epochs) if sys.stderr.isatty() else None
+    on_batch = None if bar is None else (lambda p: bar.update(*p))
+    started = time.perf_counter()
+    epoch, report = 0, None
+    try:
+        for report in train_epochs(network, data, recipe, args.seed, on_batch):
+            epoch = report.epoch
+            if bar is not None:
+                bar.clear()
+            print_epoch(report, recipe.epochs, args.json)
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.clear()
+        kept = f"; {args.save} was not written" if args.save else ""
+        print(f"digitpad: training interrupted after {epoch} of {recipe.epochs} epochs{kept}",
+              file=sys.stderr)
+        return 130
+    except DivergedError:
+        if bar is not None:
+            bar.clear()
+        raise
+    seconds = time.perf_counter() - started
+
+    if args.save:
+        network.save(args.save)  # atomic: a file is either the old one or the new one
+    if args.json:
+        print(json.dumps({"test_accuracy": report.test_accuracy, "test_cost": report.test_cost,
+                          "epochs": report.epoch, "seconds": round(seconds, 2),
+                          "model": args.save}), flush=True)
+    else:
+        print(f"test accuracy {report.test_accuracy:.2%} after {report.epoch} epochs "
+              f"({seconds:.1f} s)")
+        if args.save:
+            print(f"saved to {args.save}")
+    return 0
+
+
+def print_epoch(report, epochs: int, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"epoch": report.epoch, "epochs": epochs, "lr": report.lr,
+                          "cost": report.cost, "test_accuracy": report.test_accuracy,
+                          "test_cost": report.test_cost, "seconds": round(report.seconds, 3)}),
+              flush=True)
+    else:
+        print(f"epoch {report.epoch:>{len(str(epochs))}}/{epochs}  lr {report.lr:<8.4g} "
+              f"cost {report.cost:.4f}  test accuracy {report.test_accuracy:.2%}  "
+              f"({report.seconds:.1f} s)", flush=True)
+
+
+# ---- digitpad eval --------------------------------------------------------------------------
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from digitpad.core.evaluation import evaluate
+    from digitpad.core.mnist import load_mnist
+
+    network = load_digit_model(args.model)
+    data = load_mnist(args.data)
+    result = evaluate(network, data.test_images, data.test_labels)
+    if args.json:
+        print(json.dumps({"model": args.model, "test_accuracy": result.accuracy,
+                          "test_cost": result.cost, "examples": result.count,
+                          "confusion": result.confusion.tolist()}))
+        return 0
+    print(f"{args.model}: {network.describe()}")
+    print(f"test accuracy {result.accuracy:.2%} ({int(result.confusion.trace())} of "
+          f"{result.count}), cost {result.cost:.4f}")
+    print()
+    print(confusion_table(result.confusion))
+    return 0
+
+
+def confusion_table(confusion) -> str:
+    """Rows = true digit, columns = the network's answer; the diagonal is what it got right."""
+    k = len(confusion)
+    width = max(len(str(int(confusion.max()))), 3)
+    lines = ["true digit (rows) vs predicted (columns)",
+             "      " + " ".join(f"{j:>{width}}" for j in range(k))]
+    for i, row in enumerate(confusion):
+        cells = " ".join(f"{int(c):>{width}}" if c else f"{'.':>{width}}" for c in row)
+        lines.append(f"  {i:>2}  {cells}")
+    return "\n".join(lines)
+
+
+def load_digit_model(path: str):
+    """A saved network that reads 28x28 digits into 10 classes; ModelFileError otherwise."""
+    from digitpad.core.errors import ModelFileError
+    from digitpad.core.network import Network
+
+    network = Network.load(path)
+    if network.sizes[0] != 784 or network.sizes[-1] != 10:
+        raise ModelFileError(f"{path} is not a digit model: it maps {network.sizes[0]} inputs "
+                             f"to {network.sizes[-1]} outputs, not 784 to 10")
+    return network
+
+
+# ---- digitpad predict -----------------------------------------------------------------------
+
+
+def run_predict(args: argparse.Namespace) -> int:
+    from digitpad.core.errors import DigitpadError
+    from digitpad.core.preprocess import to_mnist
+    from digitpad.image_io import read_ink
+
+    network = load_digit_model(args.model)
+    failed = False
+    for path in args.images:
+        try:
+            digit = to_mnist(read_ink(path))
+        except DigitpadError as e:
+            print(f"digitpad: error: {e}", file=sys.stderr)
+            failed = True
+            continue
+        if digit is None:
+            print(f"{path}: empty (no ink found)", flush=True)
+            continue
+        outputs = network.forward(digit.reshape(1, -1))[0]
+        # Softmax outputs are probabilities; sigmoid outputs are scored independently, so
+        # show each one's share of the total instead.
+        share = outputs / outputs.sum()
+        best = int(share.argmax())
+        print(f"{path}: {best} ({format_percent(share[best])})", flush=True)
+    return 1 if failed else 0
+
+
+def format_percent(p: float) -> str:
+    """98.1%, but >99.9% rather than a rounded-up 100.0% the network did not say."""
+    return f"{p:.1%}" if p < 0.9995 or p == 1.0 else ">99.9%"
+
+
+# ---- digitpad gradcheck ---------------------------------------------------------------------
+
+
+def run_gradcheck(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from digitpad.core.errors import DigitpadError, SettingsError
+    from digitpad.core.gradcheck import gradient_check
+    from digitpad.core.training_run import new_network
+
+    recipe = recipe_from(args)
+    if args.examples < 1 or args.params < 1:
+        raise SettingsError("--examples and --params must be at least 1")
+    network = new_network(recipe, args.seed)
+    rng = np.random.default_rng(args.seed)
+    # Random biases: with the initial zeros a ReLU can sit exactly on its kink, where the
+    # derivative does not exist and the two methods may rightly disagree.
+    for b in network.biases:
+        b[:] = rng.normal(0.0, 0.1, b.shape)
+    X = rng.random((args.examples, network.sizes[0]))
+    y = rng.integers(0, network.sizes[-1], args.examples)
+
+    print(f"gradient check: {network.describe()}, L2 {recipe.l2:g}")
+    print(f"  {args.examples} random examples, float64, central differences with "
+          f"epsilon {GRADCHECK_EPS:g}")
+    results = gradient_check(network, X, y, l2=recipe.l2, eps=GRADCHECK_EPS,
+                             max_params_per_layer=args.params, seed=args.seed)
+    for r in results:
+        total = r.shape[0] * r.shape[1] + r.shape[1]
+        checked = (f"all {total} parameters" if r.checked == total
+                   else f"{r.checked} of {total} parameters, sampled")
+        print(f"layer {r.layer} ({r.shape[0]} -> {r.shape[1]}): worst relative error "
+              f"{r.worst_relative_error:.1e}  ({checked})")
+    worst = max(results, key=lambda r: r.worst_relative_error)
+    if worst.worst_relative_error > GRADCHECK_THRESHOLD:
+        raise DigitpadError(f"backprop disagrees with the numerical gradient in layer "
+                            f"{worst.layer} (relative error {worst.worst_relative_error:.1e}, "
+                            f"more than {GRADCHECK_THRESHOLD:g})")
+    print(f"ok: backprop matches the numerical gradient (every error below "
+          f"{GRADCHECK_THRESHOLD:g})")
     return 0

@@ -1,0 +1,36 @@
+"""How well a network does on labelled digits: accuracy, cost and the confusion matrix."""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from digitpad.core.mnist import as_inputs
+from digitpad.core.network import Network
+
+CHUNK = 2000
+"""Examples evaluated at once: a wide network's activations for all 10,000 would be large."""
+
+
+class Evaluation(NamedTuple):
+    accuracy: float  # fraction of examples classified correctly
+    cost: float  # mean cost per example, as the network's cost() defines it (no L2 term)
+    confusion: np.ndarray  # (k, k) counts: row = true label, column = predicted label
+
+    @property
+    def count(self) -> int:
+        return int(self.confusion.sum())
+
+
+def evaluate(network: Network, images: np.ndarray, labels: np.ndarray) -> Evaluation:
+    """Evaluate on (n, 28, 28) uint8 images with their (n,) labels."""
+    k = network.sizes[-1]
+    confusion = np.zeros((k, k), dtype=np.int64)
+    total_cost = 0.0
+    for start in range(0, len(images), CHUNK):
+        X = as_inputs(images[start : start + CHUNK], network.dtype)
+        y = np.asarray(labels[start : start + CHUNK], dtype=np.int64)
+        total_cost += network.cost(X, y) * len(y)
+        # Count each (true, predicted) pair: np.add.at adds 1 once per example, even repeats.
+        np.add.at(confusion, (y, network.predict(X)), 1)
+    n = max(len(images), 1)
+    return Evaluation(float(np.trace(confusion)) / n, total_cost / n, confusion)
