@@ -88,9 +88,7 @@ def train_epochs(
                 X = augment(images[idx], rng)
             else:
                 X = as_inputs(images[idx], network.dtype)
-            # A step that is about to diverge can overflow float32 on its way to DivergedError.
-            with np.errstate(over="ignore"):
-                stats = network.train_step(X, labels[idx], lr, recipe.l2, recipe.momentum)
+            stats = network.train_step(X, labels[idx], lr, recipe.l2, recipe.momentum)
             cost_sum += stats.cost * len(idx)
             trained += len(idx)
             if on_batch is not None:

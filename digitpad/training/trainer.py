@@ -19,6 +19,7 @@ from threadpoolctl import threadpool_limits
 from digitpad.core.augment import augment
 from digitpad.core.batches import ShuffledBatches
 from digitpad.core.errors import DivergedError
+from digitpad.core.evaluation import evaluate
 from digitpad.core.mnist import as_inputs
 from digitpad.core.network import Network
 
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 
 # How often the worker refreshes the weight copy the GUI predicts with.
 SNAPSHOT_INTERVAL_S = 1 / 30
-# Test-set evaluation is chunked so it never holds a huge temporary.
-EVAL_CHUNK = 2000
 
 
 @dataclass
@@ -105,7 +104,6 @@ class Trainer:
         self._closed = False
         self._error: str | None = None
         self._data: Mnist | None = None
-        self._test_inputs: np.ndarray | None = None
         self._install(network)
         if data is not None:
             self.set_data(data)
@@ -160,7 +158,6 @@ class Trainer:
     def set_data(self, data: Mnist) -> None:
         with self._cond:
             self._data = data
-            self._test_inputs = None  # made lazily by the worker
             self._batches = ShuffledBatches(len(data.train_labels), seed=self._seed)
 
     def start(self) -> None:
@@ -281,14 +278,6 @@ class Trainer:
         self._speed = current if self._speed == 0 else 0.99 * self._speed + 0.01 * current
 
     def _evaluate(self, epoch: int) -> EpochResult:
-        net, data = self._network, self._data
-        if self._test_inputs is None or self._test_inputs.dtype != net.dtype:
-            self._test_inputs = as_inputs(data.test_images, net.dtype)
-        X, y = self._test_inputs, data.test_labels
-        costs, correct = 0.0, 0
-        for i in range(0, len(y), EVAL_CHUNK):
-            Xc, yc = X[i : i + EVAL_CHUNK], y[i : i + EVAL_CHUNK]
-            costs += net.cost(Xc, yc) * len(yc)
-            correct += int((net.predict(Xc) == yc).sum())
-        return EpochResult(epoch, self._history.count, costs / len(y), correct / len(y))
-
+        data = self._data
+        result = evaluate(self._network, data.test_images, data.test_labels)
+        return EpochResult(epoch, self._history.count, result.cost, result.accuracy)
