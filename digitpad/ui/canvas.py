@@ -8,6 +8,7 @@ and emits signals; the main window turns `image()` into a prediction.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 
@@ -26,6 +27,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPixmap,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -127,16 +129,31 @@ def paint_cells(painter: QPainter, rect: QRectF, image: np.ndarray, grid_alpha: 
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
     painter.drawImage(rect, _grey_cells(image))
     if grid_alpha > 0:
+        ratio = painter.device().devicePixelRatioF()
         rows, cols = image.shape
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setPen(QPen(QColor(255, 255, 255, grid_alpha), 0))  # 0 = one device pixel
-        for i in range(1, cols):
-            x = rect.left() + rect.width() * i / cols
-            painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
-        for i in range(1, rows):
-            y = rect.top() + rect.height() * i / rows
-            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+        painter.drawPixmap(
+            rect.topLeft(), _grid(rect.width(), rect.height(), ratio, rows, cols, grid_alpha)
+        )
     painter.restore()
+
+
+@functools.lru_cache(maxsize=8)
+def _grid(width: float, height: float, ratio: float, rows: int, cols: int, alpha: int) -> QPixmap:
+    """Faint grid lines, drawn once per size: redrawing ~54 lines on every pen move was most of
+    a repaint's cost."""
+    pixmap = QPixmap(max(1, round(width * ratio)), max(1, round(height * ratio)))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setPen(QPen(QColor(255, 255, 255, alpha), 0))  # 0 = one device pixel
+    for i in range(1, cols):
+        x = width * i / cols
+        painter.drawLine(QPointF(x, 0), QPointF(x, height))
+    for i in range(1, rows):
+        y = height * i / rows
+        painter.drawLine(QPointF(0, y), QPointF(width, y))
+    painter.end()
+    return pixmap
 
 
 def square_rect(width: int, height: int, cells: int, margin: float = 1.0) -> QRectF:
