@@ -106,8 +106,16 @@ def rasterize(
     # Rows of a QImage are padded to 4 bytes: view the buffer with its real row length.
     buffer = np.frombuffer(canvas.constBits(), dtype=np.uint8)
     rows = buffer.reshape(pixels, canvas.bytesPerLine())[:, :pixels]
-    blocks = rows.reshape(size, factor, size, factor)
-    return (blocks.mean(axis=(1, 3), dtype=np.float32) / 255.0).astype(np.float32)
+    # Each cell is the mean of its factor × factor block: pool · rows · poolᵀ.
+    pool = _pooling(size, factor)
+    ink = pool @ (rows.astype(np.float32) * np.float32(1 / 255)) @ pool.T
+    return np.clip(ink, 0.0, 1.0, out=ink)  # float rounding may overshoot 1 by an ulp
+
+
+@functools.lru_cache(maxsize=4)
+def _pooling(size: int, factor: int) -> np.ndarray:
+    """(size, size·factor) matrix averaging runs of `factor` pixels."""
+    return np.kron(np.eye(size, dtype=np.float32), np.full(factor, 1 / factor, np.float32))
 
 
 def _grey_cells(image: np.ndarray) -> QImage:
@@ -122,15 +130,19 @@ def _grey_cells(image: np.ndarray) -> QImage:
     return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
 
-def paint_cells(painter: QPainter, rect: QRectF, image: np.ndarray, grid_alpha: int) -> None:
-    """Paint a 2-D ink array as sharp square cells filling `rect`, with faint grid lines."""
+def paint_cells(
+    painter: QPainter, rect: QRectF, image: np.ndarray | QImage, grid_alpha: int
+) -> None:
+    """Paint a 2-D ink array (or its _grey_cells image) as sharp square cells filling `rect`,
+    with faint grid lines."""
+    cells = image if isinstance(image, QImage) else _grey_cells(image)
     painter.save()
     # No smoothing: each pixel of the image becomes one crisp square cell.
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-    painter.drawImage(rect, _grey_cells(image))
+    painter.drawImage(rect, cells)
     if grid_alpha > 0:
         ratio = painter.device().devicePixelRatioF()
-        rows, cols = image.shape
+        rows, cols = cells.height(), cells.width()
         painter.drawPixmap(
             rect.topLeft(), _grid(rect.width(), rect.height(), ratio, rows, cols, grid_alpha)
         )
@@ -187,7 +199,11 @@ class Canvas(QWidget):
         self._pen_width = float(pen_width)
         self._strokes: list[Stroke] = []
         self._drawing = False  # True between a left press and its release
-        self._cells: np.ndarray | None = None  # cached 28×28 rasterization
+        # Caches, emptied whenever the drawing changes: rasterizations by size, the cells as
+        # shown, and each stroke's guide path (in grid units).
+        self._images: dict[int, np.ndarray] = {}
+        self._cells_image: QImage | None = None
+        self._paths: list[QPainterPath | None] = []
 
     # --- the drawing -----------------------------------------------------------------------
 
@@ -224,11 +240,9 @@ class Canvas(QWidget):
 
         The default is the 28×28 grid shown on screen, before any MNIST-style normalization.
         """
-        if size != GRID:
-            return rasterize(self._strokes, size, self._pen_width)
-        if self._cells is None:
-            self._cells = rasterize(self._strokes, GRID, self._pen_width)
-        return self._cells.copy()
+        if size not in self._images:
+            self._images[size] = rasterize(self._strokes, size, self._pen_width)
+        return self._images[size].copy()
 
     def is_empty(self) -> bool:
         return not self._strokes
@@ -248,7 +262,10 @@ class Canvas(QWidget):
             self._drawing_changed()
 
     def _drawing_changed(self) -> None:
-        self._cells = None
+        self._images.clear()
+        self._cells_image = None
+        # Only the newest stroke grows while drawing; earlier strokes keep their paths.
+        self._paths = self._paths[: len(self._strokes) - 1] if self._drawing else []
         self.update()
         self.changed.emit()
 
@@ -287,7 +304,9 @@ class Canvas(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         rect = self.grid_rect()
-        paint_cells(painter, rect, self.image(), grid_alpha=24)
+        if self._cells_image is None:
+            self._cells_image = _grey_cells(self.image())
+        paint_cells(painter, rect, self._cells_image, grid_alpha=24)
 
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self._strokes:
@@ -295,13 +314,17 @@ class Canvas(QWidget):
             guide = QColor(self.palette().color(QPalette.ColorRole.Highlight))
             guide.setAlpha(150)
             pen = QPen(guide, 1.5)
+            pen.setCosmetic(True)  # 1.5 screen pixels wide, whatever the scale below
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
             painter.setPen(pen)
+            painter.save()
             painter.translate(rect.topLeft())
-            for stroke in self._strokes:
-                painter.drawPath(stroke_path(stroke, rect.width() / GRID))
-            painter.translate(-rect.topLeft())
+            painter.scale(rect.width() / GRID, rect.width() / GRID)
+            self._paths += [stroke_path(s) for s in self._strokes[len(self._paths) :]]
+            for path in self._paths:
+                painter.drawPath(path)
+            painter.restore()
         else:
             hint = QColor(INK)
             hint.setAlpha(90)
