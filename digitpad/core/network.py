@@ -151,42 +151,47 @@ class Network:
     def train_step(self, X, y, lr: float, l2: float = 0.0, momentum: float = 0.0) -> StepStats:
         """One step of gradient descent on this mini-batch.
 
-        Raises DivergedError, leaving the weights as they were, if the cost or a gradient is
-        not finite (a learning rate that is far too large does this).
+        Raises DivergedError, leaving the weights as they were, if the numbers overflow or the
+        cost or new weights would not be finite (a far too large learning rate does this).
         """
         # Python floats: a NumPy float64 here would silently turn float32 weights into float64.
         lr, l2, momentum = float(lr), float(l2), float(momentum)
-        # Overflow is not an error here: it is detected below and reported as divergence.
-        with np.errstate(over="ignore", invalid="ignore"):
-            X = self._inputs(X)
-            Y = self._one_hot(y, len(X))
-            grads, z_out, log_a = self._backprop(X, Y, l2)
-            cost = self._total_cost(z_out, Y, l2, log_a)
-            if not math.isfinite(cost):
-                raise _diverged(lr, f"the cost became {cost}")
-            # ‖∂C/∂Wˡ‖ now: the plain step below reuses the gradients' arrays.
-            norms = [math.sqrt(np.vdot(gw, gw)) for gw in grads.weights]
-            L = len(self.weights)
-            grads_all = grads.weights + grads.biases
-            if momentum:
-                # v ← μv − η∇C; w ← w + v: a ball rolling downhill that keeps some speed.
-                old_v = self._velocity or [np.zeros_like(g) for g in grads_all]
-                velocity = [momentum * v - lr * g for v, g in zip(old_v, grads_all)]
-                params = [p + v for p, v in zip(self.weights + self.biases, velocity)]
-            else:
-                velocity = None
-                # w ← w − η ∂C/∂w: one step downhill, computed in the gradient's own (new)
-                # array, so the current weights stay intact until the step is known good.
-                params = [
-                    np.add(p, np.multiply(g, -lr, out=g), out=g)
-                    for p, g in zip(self.weights + self.biases, grads_all)
-                ]
-        # Only a finite step is taken, so the weights are always the last good ones.
+        # Any overflow means divergence, even where a bounded cost (sigmoid outputs) stays
+        # finite because the overflowing neurons saturate.
+        try:
+            with np.errstate(over="raise", invalid="raise"):
+                cost, norms, params, velocity = self._step(X, y, lr, l2, momentum)
+        except FloatingPointError:
+            raise _diverged(lr, "its numbers overflowed") from None
+        # Only a finite step is taken, so the weights are always the last good ones. (BLAS
+        # threads do not report overflow to errstate; this catches what they let through.)
+        if not math.isfinite(cost):
+            raise _diverged(lr, f"the cost became {cost}")
         if not all(np.isfinite(p).all() for p in params):
             raise _diverged(lr, "the weights would overflow")
+        L = len(self.weights)
         self.weights, self.biases = params[:L], params[L:]
         self._velocity = velocity
         return StepStats(cost, norms)
+
+    def _step(self, X, y, lr: float, l2: float, momentum: float):
+        """The cost, ‖∂C/∂Wˡ‖ per layer, and the new parameters (and velocities) of one step."""
+        X = self._inputs(X)
+        Y = self._one_hot(y, len(X))
+        grads, z_out, log_a = self._backprop(X, Y, l2)
+        cost = self._total_cost(z_out, Y, l2, log_a)
+        # ‖∂C/∂Wˡ‖ now: the plain step below reuses the gradients' arrays.
+        norms = [math.sqrt(np.vdot(gw, gw)) for gw in grads.weights]
+        params, grads_all = self.weights + self.biases, grads.weights + grads.biases
+        if momentum:
+            # v ← μv − η∇C; w ← w + v: a ball rolling downhill that keeps some speed.
+            old_v = self._velocity or [np.zeros_like(g) for g in grads_all]
+            velocity = [momentum * v - lr * g for v, g in zip(old_v, grads_all)]
+            return cost, norms, [p + v for p, v in zip(params, velocity)], velocity
+        # w ← w − η ∂C/∂w: one step downhill, computed in the gradient's own (new) array, so
+        # the current weights stay intact until the step is known to be good.
+        new = [np.add(p, np.multiply(g, -lr, out=g), out=g) for p, g in zip(params, grads_all)]
+        return cost, norms, new, None
 
     # ---- conveniences -----------------------------------------------------------------------
 

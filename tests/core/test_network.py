@@ -454,3 +454,18 @@ def test_mini_batch_sgd_learns_a_separable_problem(activation, output, cost):
         idx = batches.next(32)
         net.train_step(X[idx], y[idx], lr=0.5, momentum=0.5)
     assert (net.predict(X_test) == y_test).mean() > 0.95
+
+
+def test_overflow_hidden_behind_a_bounded_cost_is_divergence():
+    # The video's network: sigmoid outputs and the quadratic cost stay finite however large the
+    # weights get, because the overflowing neurons saturate. The overflow must still stop it.
+    rng = np.random.default_rng(0)
+    X = rng.random((50, 784)).astype(np.float32)
+    y = rng.integers(0, 10, 50)
+    net = Network((784, 16, 16, 10), "sigmoid", "sigmoid", "quadratic")
+    with pytest.raises(DivergedError, match="smaller learning rate"):
+        for _ in range(5):
+            before = [W.copy() for W in net.weights]
+            net.train_step(X, y, lr=1e38)
+    assert all(np.array_equal(a, b) for a, b in zip(before, net.weights))
+    assert all(np.isfinite(W).all() for W in net.weights)
