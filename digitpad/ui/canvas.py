@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPixmap,
+    QRegion,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -47,6 +48,11 @@ SUPERSAMPLED = 112
 
 # A new point is kept only if the pen moved at least this far (grid units) since the last one.
 _MIN_STEP = 0.05
+
+# While the pen moves, the guide stroke follows every mouse move, but the cells (a
+# rasterization of the whole drawing) are redrawn at most this often: ~30 times a second, as
+# often as the prediction. Each rasterization is time the training thread cannot run.
+CELLS_INTERVAL_MS = 33
 
 # White ink on black paper, as in MNIST, in light and dark themes alike.
 PAPER = QColor(14, 15, 18)
@@ -168,6 +174,12 @@ def _grid(width: float, height: float, ratio: float, rows: int, cols: int, alpha
     return pixmap
 
 
+def _bounds(points: Sequence[Point]) -> QRectF:
+    """The smallest box (grid units) holding these points."""
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return QRectF(QPointF(min(xs), min(ys)), QPointF(max(xs), max(ys)))
+
+
 def square_rect(width: int, height: int, cells: int, margin: float = 1.0) -> QRectF:
     """The largest centred square in a width × height widget, a whole number of pixels per cell
     when there is room for it, so that cell edges stay crisp."""
@@ -204,6 +216,15 @@ class Canvas(QWidget):
         self._images: dict[int, np.ndarray] = {}
         self._cells_image: QImage | None = None
         self._paths: list[QPainterPath | None] = []
+        # While the pen moves, the cells last drawn stay on screen a moment out of date: _stale
+        # is the part of the grid (grid units) where they may differ from the drawing, None
+        # when they are up to date.
+        self._stale: QRectF | None = QRectF(0, 0, GRID, GRID)
+        self._cells_age = QElapsedTimer()  # time since _cells_image was made
+        self._cells_timer = QTimer(self)  # shows the stale cells anew once that is allowed
+        self._cells_timer.setSingleShot(True)
+        self._cells_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._cells_timer.timeout.connect(self._update_stale_cells)
 
     # --- the drawing -----------------------------------------------------------------------
 
@@ -247,6 +268,11 @@ class Canvas(QWidget):
     def is_empty(self) -> bool:
         return not self._strokes
 
+    @property
+    def pen_down(self) -> bool:
+        """True while a stroke is being drawn (between a left press and its release)."""
+        return self._drawing
+
     def clear(self) -> None:
         """Remove every stroke."""
         self._drawing = False
@@ -261,13 +287,26 @@ class Canvas(QWidget):
             self._strokes.pop()
             self._drawing_changed()
 
-    def _drawing_changed(self) -> None:
+    def _drawing_changed(self, near: QRectF | None = None) -> None:
+        """The drawing changed; `near` (grid units), if given, holds every changed cell."""
         self._images.clear()
-        self._cells_image = None
         # Only the newest stroke grows while drawing; earlier strokes keep their paths.
         self._paths = self._paths[: len(self._strokes) - 1] if self._drawing else []
-        self.update()
+        if near is None:
+            self._stale = QRectF(0, 0, GRID, GRID)
+            self.update()
+        else:
+            self._stale = near if self._stale is None else self._stale.united(near)
+            if self._cells_age.isValid() and self._cells_age.elapsed() < CELLS_INTERVAL_MS:
+                if not self._cells_timer.isActive():
+                    self._cells_timer.start(CELLS_INTERVAL_MS - self._cells_age.elapsed())
+            else:
+                self._update_stale_cells()
         self.changed.emit()
+
+    def _update_stale_cells(self) -> None:
+        if self._stale is not None:
+            self.update(self._widget_rect(self._stale))
 
     # --- geometry ---------------------------------------------------------------------------
 
@@ -299,13 +338,31 @@ class Canvas(QWidget):
         cell = rect.width() / GRID
         return QPointF(rect.left() + x * cell, rect.top() + y * cell)
 
+    def _widget_rect(self, box: QRectF, margin: int = 0) -> QRect:
+        """A box in grid units, as the widget pixels that cover it plus `margin` pixels."""
+        rect = self.grid_rect()
+        cell = rect.width() / GRID
+        shown = QRectF(rect.left() + box.left() * cell, rect.top() + box.top() * cell,
+                       box.width() * cell, box.height() * cell)
+        return shown.toAlignedRect().adjusted(-margin, -margin, margin, margin)
+
     # --- painting ---------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         rect = self.grid_rect()
-        if self._cells_image is None:
+        if self._stale is not None and (
+            self._cells_image is None
+            or not self._drawing
+            # While drawing: not too often, and only when this repaint covers every stale cell.
+            or (self._cells_age.elapsed() >= CELLS_INTERVAL_MS
+                and QRegion(self._widget_rect(self._stale)).subtracted(event.region()).isEmpty())
+        ):
             self._cells_image = _grey_cells(self.image())
+            self._stale = None
+            self._cells_age.start()
+        elif self._stale is not None and not self._cells_timer.isActive():
+            self._cells_timer.start(max(1, CELLS_INTERVAL_MS - self._cells_age.elapsed()))
         paint_cells(painter, rect, self._cells_image, grid_alpha=24)
 
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -365,6 +422,7 @@ class Canvas(QWidget):
             # The release point ends the stroke (a fast flick may not have sent a move there).
             self._extend_stroke(event.position())
             self._drawing = False
+            self._update_stale_cells()  # the finished stroke's cells, now
         else:
             super().mouseReleaseEvent(event)
 
@@ -372,8 +430,15 @@ class Canvas(QWidget):
         x, y = self.to_grid(pos)
         last_x, last_y = self._strokes[-1][-1]
         if math.hypot(x - last_x, y - last_y) >= _MIN_STEP:
-            self._strokes[-1].append((x, y))
-            self._drawing_changed()
+            stroke = self._strokes[-1]
+            stroke.append((x, y))
+            # Repaint only around the new piece: the path changes from the middle of the segment
+            # before last on (within the box of the last three points, which holds the curve),
+            # and so do the cells within half a pen width (and a cell of antialiasing) of it.
+            tail = _bounds(stroke[-3:])
+            self.update(self._widget_rect(tail, margin=3))
+            reach = self._pen_width / 2 + 1
+            self._drawing_changed(near=tail.adjusted(-reach, -reach, reach, reach))
 
     def _key_action(self, event: QKeyEvent) -> str | None:
         """What a key does on the canvas: "digit", "clear", "undo" or nothing (None)."""

@@ -45,8 +45,10 @@ class CostPlot(pg.PlotWidget):
         add_legend_below(item, columns=2)
         item.setClipToView(True)
 
-        self.batch_curve = item.plot(name="each mini-batch")
-        self.smooth_curve = item.plot(name="moving average")
+        # The trainer records finite values only: every point can be joined to the next, with
+        # no per-frame search for NaNs.
+        self.batch_curve = item.plot(name="each mini-batch", connect="all", skipFiniteCheck=True)
+        self.smooth_curve = item.plot(name="moving average", connect="all", skipFiniteCheck=True)
         self.test_cost_curve = item.plot(name="test cost, per epoch", symbol="o", symbolSize=7)
         for curve, method in ((self.batch_curve, "subsample"), (self.smooth_curve, "mean")):
             # Thousands of steps, a few hundred pixels: draw a point per two pixels or so

@@ -34,8 +34,11 @@ class DigitImage(QWidget):
             image = np.array(image, dtype=np.float32)  # a copy: the caller may reuse its array
             if image.ndim != 2 or image.size == 0:
                 raise ValueError(f"expected a 2-D image, got shape {image.shape}")
+        same = (image is None and self._image is None) or (
+            image is not None and self._image is not None and np.array_equal(image, self._image))
         self._image = image
-        self.update()
+        if not same:  # a repaint that would change nothing costs the trainer time all the same
+            self.update()
 
     def image(self) -> np.ndarray | None:
         """The array shown, or None."""

@@ -66,7 +66,8 @@ class GradientPlot(pg.PlotWidget):
         self._sizes = tuple(sizes)
         self.curves = []
         for name in layer_names(self._sizes):
-            curve = item.plot(name=name)
+            # Finite values only (the trainer records no others): no per-frame NaN search.
+            curve = item.plot(name=name, connect="all", skipFiniteCheck=True)
             curve.setDownsampling(auto=True, method="mean")
             curve.opts["autoDownsampleFactor"] = 0.5  # a point per two pixels is plenty
             curve.setClipToView(True)

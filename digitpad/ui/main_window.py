@@ -59,6 +59,7 @@ FRAME_MS = 33  # ~30 frames a second: status, plots and prediction all refresh o
 # time), so the expensive parts run on some beats only: the plots at 15 Hz, the status bar and a
 # prediction with newer weights at 10 Hz while training runs. The pen gets an answer every frame.
 PLOTS_EVERY = 2
+PLOTS_EVERY_WHILE_DRAWING = 3  # 10 Hz: the pen, the cells and the prediction need the time then
 STATUS_EVERY = 3
 REPREDICT_EVERY = 3
 # The drawing is rasterized this finely before MNIST-style normalization: cropping and scaling to
@@ -450,10 +451,12 @@ class MainWindow(QMainWindow):
         if snapshot.error and snapshot.error != self._shown_error:
             self._show_divergence(snapshot.error)
         self._shown_error = snapshot.error
-        if self._frame % PLOTS_EVERY == 0 or not snapshot.is_running:
+        plots_every = PLOTS_EVERY_WHILE_DRAWING if self.canvas.pen_down else PLOTS_EVERY
+        if self._frame % plots_every == 0 or not snapshot.is_running:
             self.cost_plot.show_snapshot(snapshot)
             self.gradient_plot.show_snapshot(snapshot)
-        new_weights = snapshot.network is not self._predicted_with
+        # New weights change nothing on an empty canvas: no prediction to refresh.
+        new_weights = snapshot.network is not self._predicted_with and self._seen is not None
         if self._drawing_dirty or (new_weights and (
                 self._frame % REPREDICT_EVERY == 0 or not snapshot.is_running)):
             self._predict(snapshot.network)

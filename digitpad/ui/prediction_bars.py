@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -35,6 +36,9 @@ class PredictionBars(QWidget):
             "believes each digit is the one you drew.\nThe highlighted bar is its answer."
         )
         self._p: np.ndarray | None = None
+        self._look: tuple | None = None  # what the bars show, to skip repaints that change nothing
+        self._layout_cache: _Layout | None = None
+        self.setAccessibleDescription("no prediction")
 
     def set_probabilities(self, p: np.ndarray | Sequence[float] | None) -> None:
         """Show ten output activations in [0, 1] (e.g. softmax probabilities); None empties the
@@ -45,11 +49,15 @@ class PredictionBars(QWidget):
                 raise ValueError(f"expected {DIGITS} values, got {p.size}")
             p = np.clip(np.nan_to_num(p, nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
         self._p = p
-        if p is None:
-            self.setAccessibleDescription("no prediction")
-        else:
-            self.setAccessibleDescription(f"predicts {int(np.argmax(p))}")
-        self.update()
+        # Repaint only when the picture changes: bar ends to a thousandth of their length (well
+        # under a pixel), the percentages and the highlighted digit. While training, the outputs
+        # change a little with every step; most of those changes are invisible.
+        look = None if p is None else (int(np.argmax(p)), *np.rint(p * 1000).astype(int).tolist())
+        if look != self._look:
+            self._look = look
+            self.setAccessibleDescription(
+                "no prediction" if look is None else f"predicts {look[0]}")
+            self.update()
 
     def probabilities(self) -> np.ndarray | None:
         """The values shown (after clipping), or None."""
@@ -72,11 +80,22 @@ class PredictionBars(QWidget):
 
     def bar_rect(self, digit: int) -> QRectF:
         """The track of digit's bar (a full bar fills it), in widget coordinates."""
-        row = self._row_height()
-        thickness = min(row * 0.62, self.fontMetrics().height() * 1.1)
-        left = self._label_width()
-        width = max(1.0, self.width() - left - self._value_width())
-        return QRectF(left, digit * row + (row - thickness) / 2, width, thickness)
+        return self._layout().tracks[digit]
+
+    def _layout(self) -> _Layout:
+        """Where everything goes, worked out once per size and font (not on every repaint)."""
+        key = (self.width(), self.height(), self.font().key())
+        if self._layout_cache is None or self._layout_cache.key != key:
+            row = self._row_height()
+            thickness = min(row * 0.62, self.fontMetrics().height() * 1.1)
+            left, value_width = self._label_width(), self._value_width()
+            width = max(1.0, self.width() - left - value_width)
+            tracks = [QRectF(left, d * row + (row - thickness) / 2, width, thickness)
+                      for d in range(DIGITS)]
+            labels = [QRectF(0, d * row, left, row) for d in range(DIGITS)]
+            values = [QRectF(left + width, d * row, value_width, row) for d in range(DIGITS)]
+            self._layout_cache = _Layout(key, tracks, labels, values)
+        return self._layout_cache
 
     def sizeHint(self) -> QSize:
         return QSize(self.fontMetrics().horizontalAdvance("0") * 28, 10 * (self._line() + 10))
@@ -98,38 +117,46 @@ class PredictionBars(QWidget):
         bar = _mix(window, text, 0.45)
         quiet = _mix(window, text, 0.7)  # the other digits' percentages, a step back
         top = self.top_digit()
+        layout = self._layout()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        bold = QFont(self.font())
-        bold.setBold(True)
-        row = self._row_height()
-        for digit in range(DIGITS):
-            is_top = digit == top
-            rect = self.bar_rect(digit)
-            radius = min(rect.height() / 2, 4.0)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(track)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(track)
+        radius = min(layout.tracks[0].height() / 2, 4.0)
+        for rect in layout.tracks:
             painter.drawRoundedRect(rect, radius, radius)
-            if self._p is not None and self._p[digit] > 0:
-                filled = QRectF(
-                    rect.topLeft(),
-                    QPointF(rect.left() + rect.width() * float(self._p[digit]), rect.bottom()),
-                )
-                painter.setBrush(highlight if is_top else bar)
-                # Tiny values still show a sliver, but never wider than they deserve.
-                painter.drawRoundedRect(filled, min(radius, filled.width() / 2), radius)
+        if self._p is not None:
+            for digit, rect in enumerate(layout.tracks):
+                if self._p[digit] > 0:
+                    filled = QRectF(rect.left(), rect.top(),
+                                    rect.width() * float(self._p[digit]), rect.height())
+                    painter.setBrush(highlight if digit == top else bar)
+                    # Tiny values still show a sliver, but never wider than they deserve.
+                    painter.drawRoundedRect(filled, min(radius, filled.width() / 2), radius)
 
-            painter.setFont(bold if is_top else self.font())
-            painter.setPen(highlight if is_top else text)
-            label = QRectF(0, digit * row, self._label_width(), row)
-            painter.drawText(label, Qt.AlignmentFlag.AlignCenter, str(digit))
-            if self._p is not None:
-                painter.setPen(highlight if is_top else quiet)
-                value = QRectF(rect.right(), digit * row, self._value_width(), row)
-                painter.drawText(
-                    value,
-                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                    f"{100 * self._p[digit]:.0f}%",
-                )
+        # The labels, the top digit's last (in bold): two font changes, not twenty.
+        painter.setPen(text)
+        for digit, rect in enumerate(layout.labels):
+            if digit != top:
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(digit))
+        if self._p is not None:
+            painter.setPen(quiet)
+            for digit, rect in enumerate(layout.values):
+                if digit != top:
+                    painter.drawText(rect, right, f"{100 * self._p[digit]:.0f}%")
+            painter.setFont(bold)
+            painter.setPen(highlight)
+            painter.drawText(layout.labels[top], Qt.AlignmentFlag.AlignCenter, str(top))
+            painter.drawText(layout.values[top], right, f"{100 * self._p[top]:.0f}%")
         painter.end()
+
+
+class _Layout(NamedTuple):
+    key: tuple
+    tracks: list[QRectF]  # each digit's bar track
+    labels: list[QRectF]  # where each digit is written
+    values: list[QRectF]  # where each percentage is written

@@ -78,9 +78,15 @@ class PredictionPanel(QWidget):
         """The ten output activations for the drawing, or None for an empty canvas."""
         self.bars.set_probabilities(outputs)
         if outputs is None:
-            self.digit_label.setText("")
-            self.confidence_label.setText("its answer")
+            _set_text(self.digit_label, "")
+            _set_text(self.confidence_label, "its answer")
             return
         top = int(np.argmax(outputs))
-        self.digit_label.setText(str(top))
-        self.confidence_label.setText(f"its answer\n{100 * float(outputs[top]):.0f}% sure")
+        _set_text(self.digit_label, str(top))
+        _set_text(self.confidence_label, f"its answer\n{100 * float(outputs[top]):.0f}% sure")
+
+
+def _set_text(label: QLabel, text: str) -> None:
+    """Change a label's text only if it differs: each change repaints and re-lays out."""
+    if label.text() != text:
+        label.setText(text)
