@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from digitpad.training.trainer import Snapshot
 from digitpad.ui import theme
-from digitpad.ui.plot_data import MovingAverage, RangeFollower, StepAxis
+from digitpad.ui.plot_data import DecimatedSeries, MovingAverage, RangeFollower
 from digitpad.ui.theme import add_legend_below
 
 # About the last 50 mini-batches make up the smoothed curve.
@@ -51,9 +51,8 @@ class CostPlot(pg.PlotWidget):
         self.smooth_curve = item.plot(name="moving average", connect="all", skipFiniteCheck=True)
         self.test_cost_curve = item.plot(name="test cost, per epoch", symbol="o", symbolSize=7)
         for curve, method in ((self.batch_curve, "subsample"), (self.smooth_curve, "mean")):
-            # Thousands of steps, a few hundred pixels: draw a point per two pixels or so
-            # ("peak" keeps the lowest and highest cost of each group of steps it merges, so the
-            # noise band stays visible).
+            # Thousands of points, a few hundred pixels: draw a point per two pixels or so
+            # (sampling, not averaging, the faint curve keeps its noise visible).
             curve.setDownsampling(auto=True, method=method)
             curve.opts["autoDownsampleFactor"] = 0.5
             curve.setClipToView(True)
@@ -73,8 +72,9 @@ class CostPlot(pg.PlotWidget):
         self.placeholder = pg.TextItem("Press Start (Space) to train", anchor=(0.5, 0.5))
         item.addItem(self.placeholder, ignoreBounds=True)
 
-        self._smoothed = MovingAverage(SMOOTHING)
-        self._x = StepAxis()
+        self._average = MovingAverage(SMOOTHING)
+        self._batches = DecimatedSeries(average=False)  # sampled: the noise stays visible
+        self._smoothed = DecimatedSeries()
         self._test_costs: list[float] = []
         self._shown_steps = 0
         self._shown_epochs = 0
@@ -85,7 +85,9 @@ class CostPlot(pg.PlotWidget):
 
     def clear_history(self) -> None:
         """Forget every point (after a reset or a loaded model)."""
-        self._smoothed.clear()
+        self._average = MovingAverage(SMOOTHING)
+        self._batches = DecimatedSeries(average=False)
+        self._smoothed = DecimatedSeries()
         self._shown_steps = self._shown_epochs = 0
         for curve in (self.batch_curve, self.smooth_curve, self.test_cost_curve):
             curve.setData([], [])
@@ -109,10 +111,10 @@ class CostPlot(pg.PlotWidget):
         costs = snapshot.batch_costs
         new = costs[self._shown_steps : steps]
         if len(new):
-            self._smoothed.extend(new)
-            x = self._x.first(steps)
-            self.batch_curve.setData(x, costs)
-            self.smooth_curve.setData(x, self._smoothed.values)
+            self._batches.extend(new)
+            self._smoothed.extend(self._average.update(new))
+            self.batch_curve.setData(self._batches.x, self._batches.y)
+            self.smooth_curve.setData(self._smoothed.x, self._smoothed.y)
             self._range.show(steps, 0.0, self._top_of_interest())
         self._shown_steps = steps
 
@@ -135,7 +137,7 @@ class CostPlot(pg.PlotWidget):
         The cost falls steeply at first and slowly afterwards; scaling the axis to the first
         batches would squash the slow part, which is where learning goes on, into a flat line.
         """
-        smoothed = self._smoothed.values
+        smoothed = self._smoothed.y
         recent = smoothed[len(smoothed) // 5 :]
         top = float(np.nanmax(recent)) * 1.3 if len(recent) else 1.0
         tests = [e for e in self._test_costs if np.isfinite(e)]
@@ -165,7 +167,7 @@ class CostPlot(pg.PlotWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         # Not during construction: pyqtgraph changes the palette before the plot exists.
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_x"):
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_smoothed"):
             self.apply_palette()
 
     def _align_views(self) -> None:

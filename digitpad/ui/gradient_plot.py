@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from digitpad.training.trainer import Snapshot
 from digitpad.ui import theme
-from digitpad.ui.plot_data import MovingAverage, RangeFollower, StepAxis
+from digitpad.ui.plot_data import DecimatedSeries, MovingAverage, RangeFollower
 from digitpad.ui.theme import add_legend_below
 
 # Each curve averages roughly the last 20 steps: the trend, not every batch's jitter.
@@ -53,10 +53,8 @@ class GradientPlot(pg.PlotWidget):
         self._range = RangeFollower(item.vb, log_y=True)
         self.curves: list[pg.PlotDataItem] = []
         self._sizes: tuple[int, ...] = ()
-        self._smoothed = MovingAverage(SMOOTHING)
-        self._x = StepAxis()
-        self._shown_steps = 0
         self.apply_palette()
+        self.clear_history()
 
     def set_layers(self, sizes: tuple[int, ...]) -> None:
         """One curve per layer of weights of a network with these layer sizes."""
@@ -76,7 +74,8 @@ class GradientPlot(pg.PlotWidget):
         self.clear_history()
 
     def clear_history(self) -> None:
-        self._smoothed = MovingAverage(SMOOTHING, columns=len(self.curves) or None)
+        self._average = MovingAverage(SMOOTHING)
+        self._smoothed = DecimatedSeries(columns=len(self.curves))
         self._shown_steps = 0
         self._low, self._high = np.inf, 0.0  # the smallest and largest value shown
         for curve in self.curves:
@@ -92,13 +91,10 @@ class GradientPlot(pg.PlotWidget):
         norms = snapshot.grad_norms
         if norms.shape[1] != len(self.curves):  # a network of another shape: set_layers first
             return
-        before = self._smoothed.count
-        self._smoothed.extend(np.maximum(norms[self._shown_steps : steps], FLOOR))
-        x = self._x.first(steps)
-        smoothed = self._smoothed.values
+        new = self._average.update(np.maximum(norms[self._shown_steps : steps], FLOOR))
+        self._smoothed.extend(new)
         for l, curve in enumerate(self.curves):
-            curve.setData(x, smoothed[:, l])
-        new = smoothed[before:]
+            curve.setData(self._smoothed.x, self._smoothed.y[:, l])
         self._low = min(self._low, float(new.min()))
         self._high = max(self._high, float(new.max()))
         self._range.show(steps, self._low, self._high)
@@ -113,5 +109,5 @@ class GradientPlot(pg.PlotWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         # Not during construction: pyqtgraph changes the palette before the plot exists.
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_x"):
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "curves"):
             self.apply_palette()

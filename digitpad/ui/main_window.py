@@ -39,7 +39,7 @@ from digitpad.core.preprocess import to_mnist
 from digitpad.core.presets import PRESETS
 from digitpad.training.trainer import Snapshot, Trainer
 from digitpad.ui import settings as user_settings
-from digitpad.ui.canvas import Canvas
+from digitpad.ui.canvas import FINE, Canvas
 from digitpad.ui.cost_plot import CostPlot
 from digitpad.ui.gradient_plot import GradientPlot
 from digitpad.ui.help_text import ABOUT_HTML, BACKPROP_HTML
@@ -62,9 +62,6 @@ PLOTS_EVERY = 2
 PLOTS_EVERY_WHILE_DRAWING = 3  # 10 Hz: the pen, the cells and the prediction need the time then
 STATUS_EVERY = 3
 REPREDICT_EVERY = 3
-# The drawing is rasterized this finely before MNIST-style normalization: cropping and scaling to
-# 20×20 are more precise from 112×112 than from the 28×28 grid shown.
-PREDICTION_RASTER = 112
 
 
 def check_compatible(network: Network, path: str | Path) -> None:
@@ -465,7 +462,7 @@ class MainWindow(QMainWindow):
         """Run the drawing through `network` (the newest weights the trainer published)."""
         if self._drawing_dirty:
             self._drawing_dirty = False
-            ink = None if self.canvas.is_empty() else self.canvas.image(PREDICTION_RASTER)
+            ink = None if self.canvas.is_empty() else self.canvas.image(FINE)
             self._seen = None if ink is None else to_mnist(ink)
             self.prediction.set_seen(self._seen)
         self._predicted_with = network

@@ -1,33 +1,14 @@
 """Small helpers that turn the trainer's growing histories into curve data cheaply.
 
-The plots refresh ~30 times a second while the history keeps growing, so each refresh only
-processes the new steps: the moving average is extended, never recomputed from the start.
+The plots refresh many times a second while the history keeps growing, so each refresh only
+processes the new steps (the moving average is extended, never recomputed from the start), and
+the curves hold a bounded number of points however long training runs.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-
-
-class GrowingArray:
-    """Rows appended at the end of a preallocated array that doubles when full."""
-
-    def __init__(self, columns: int | None = None) -> None:
-        self._shape_tail = () if columns is None else (columns,)
-        self._data = np.empty((256, *self._shape_tail), dtype=np.float64)
-        self.count = 0
-
-    def append(self, row) -> None:
-        if self.count == len(self._data):
-            # A new array, not an in-place resize: curves may still hold views of the old one.
-            self._data = np.concatenate([self._data, np.empty_like(self._data)])
-        self._data[self.count] = row
-        self.count += 1
-
-    @property
-    def values(self) -> np.ndarray:
-        return self._data[: self.count]
 
 
 class MovingAverage:
@@ -37,43 +18,85 @@ class MovingAverage:
     forgets the noise: it roughly averages the last 1/α values.
     """
 
-    def __init__(self, alpha: float, columns: int | None = None) -> None:
+    def __init__(self, alpha: float) -> None:
         self.alpha = alpha
-        self._columns = columns
-        self._history = GrowingArray(columns)
         self._mean: np.ndarray | float | None = None
 
+    def update(self, new_values: np.ndarray) -> np.ndarray:
+        """The average after each of the new values (rows, for a series of rows)."""
+        new_values = np.asarray(new_values, dtype=np.float64)
+        averages = np.empty_like(new_values)
+        for i, x in enumerate(new_values):
+            self._mean = x if self._mean is None else self._mean + self.alpha * (x - self._mean)
+            averages[i] = self._mean
+        return averages
+
+
+class DecimatedSeries:
+    """A series over training steps 1, 2, 3, … kept as at most `capacity` points to plot.
+
+    Handing every step of a long run to the plot would make each frame slower than the last.
+    Instead, once the points fill the capacity, every two neighbours become one, and from then
+    on each point stands for twice as many steps: old and new steps share one resolution, and a
+    frame costs the same after a million steps as after a thousand. A point that stands for
+    several steps is their mean (`average=True`) or the first of them, a sample that keeps the
+    batch-to-batch noise in view. Steps that do not fill a whole point yet wait for the next.
+    """
+
+    def __init__(self, capacity: int = 4096, columns: int | None = None,
+                 average: bool = True) -> None:
+        if capacity < 2 or capacity % 2:
+            raise ValueError(f"the capacity must be an even number >= 2, got {capacity}")
+        tail = () if columns is None else (columns,)
+        self.average = average
+        self._x = np.empty(capacity, dtype=np.float64)
+        self._y = np.empty((capacity, *tail), dtype=np.float64)
+        self._count = 0  # points stored
+        self._span = 1  # steps per point
+        self._waiting = np.empty((0, *tail), dtype=np.float64)  # steps not in a point yet
+        self._next_step = 1  # the step number of the first waiting value
+
+    @property
+    def x(self) -> np.ndarray:
+        """The step number of each point (the middle of its steps, when averaged)."""
+        return self._x[: self._count]
+
+    @property
+    def y(self) -> np.ndarray:
+        return self._y[: self._count]
+
+    @property
+    def steps_per_point(self) -> int:
+        return self._span
+
     def extend(self, new_values: np.ndarray) -> None:
-        for x in np.asarray(new_values, dtype=np.float64):
-            if self._mean is None:
-                self._mean = x.copy() if isinstance(x, np.ndarray) else float(x)
-            else:
-                self._mean = self._mean + self.alpha * (x - self._mean)
-            self._history.append(self._mean)
+        """Append the values of the next steps."""
+        values = np.concatenate([self._waiting, np.asarray(new_values, dtype=np.float64)])
+        first = self._next_step
+        while len(values) >= self._span:
+            if self._count == len(self._x):
+                self._halve()
+            span = self._span
+            n = min(len(self._x) - self._count, len(values) // span)
+            groups = values[: n * span].reshape(n, span, *values.shape[1:])
+            at = slice(self._count, self._count + n)
+            steps = first + span * np.arange(n, dtype=np.float64)
+            self._x[at] = steps + (span - 1) / 2 if self.average else steps
+            self._y[at] = groups.mean(axis=1) if self.average else groups[:, 0]
+            self._count += n
+            values, first = values[n * span :], first + n * span
+        self._waiting, self._next_step = values, first
 
-    def clear(self) -> None:
-        self._history = GrowingArray(self._columns)
-        self._mean = None
-
-    @property
-    def values(self) -> np.ndarray:
-        return self._history.values
-
-    @property
-    def count(self) -> int:
-        return self._history.count
-
-
-class StepAxis:
-    """x values 1, 2, 3, … (the step numbers), grown by doubling and handed out as views."""
-
-    def __init__(self) -> None:
-        self._x = np.arange(1, 1025, dtype=np.float64)
-
-    def first(self, n: int) -> np.ndarray:
-        if n > len(self._x):
-            self._x = np.arange(1, 2 * n + 1, dtype=np.float64)
-        return self._x[:n]
+    def _halve(self) -> None:
+        """Merge every two neighbouring points into one."""
+        half = self._count // 2
+        if self.average:
+            self._x[:half] = (self._x[0 : self._count : 2] + self._x[1 : self._count : 2]) / 2
+            self._y[:half] = (self._y[0 : self._count : 2] + self._y[1 : self._count : 2]) / 2
+        else:
+            self._x[:half] = self._x[0 : self._count : 2]
+            self._y[:half] = self._y[0 : self._count : 2]
+        self._count, self._span = half, 2 * self._span
 
 
 def nice_ceiling(value: float) -> float:

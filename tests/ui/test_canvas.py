@@ -132,12 +132,15 @@ def test_resizing_keeps_the_drawing(qtbot, canvas):
 def test_image_matches_rasterize_and_finer_sizes(qtbot, canvas):
     draw(qtbot, canvas, line(6, 20, 22, 8))
     expected = rasterize(canvas.strokes, GRID, DEFAULT_PEN_WIDTH)
-    np.testing.assert_array_equal(canvas.image(), expected)
+    np.testing.assert_allclose(canvas.image(), expected, atol=1e-6)
     fine = canvas.image(112)
     assert fine.shape == (112, 112)
-    # Each 28×28 pixel is the average of the 4×4 finer pixels it covers (up to antialiasing).
+    np.testing.assert_allclose(fine, rasterize(canvas.strokes, 112, DEFAULT_PEN_WIDTH), atol=1e-6)
+    # Each 28×28 pixel is the average of the 4×4 finer pixels it covers.
     coarse = fine.reshape(GRID, 4, GRID, 4).mean(axis=(1, 3))
-    assert np.abs(coarse - canvas.image()).max() < 0.1
+    np.testing.assert_allclose(canvas.image(), coarse, atol=1e-6)
+    # Sizes that do not divide the fine image are rasterized on their own.
+    np.testing.assert_allclose(canvas.image(20), rasterize(canvas.strokes, 20, DEFAULT_PEN_WIDTH))
 
 
 def test_right_click_clears(qtbot, canvas):

@@ -63,3 +63,30 @@ def test_reset_clears_the_plots(qtbot, window):
     assert all(points(c) == 0 for c in gradients.curves)
     qtbot.wait(100)  # frames after the reset show the new, empty history
     assert points(cost.batch_curve) == 0
+
+
+def test_a_long_run_is_drawn_with_a_bounded_number_of_points(qtbot):
+    from digitpad.core.network import Network
+    from digitpad.training.trainer import Snapshot
+    from digitpad.ui.cost_plot import CostPlot
+    from digitpad.ui.gradient_plot import GradientPlot
+
+    cost, gradients = CostPlot(), GradientPlot()
+    qtbot.addWidget(cost)
+    qtbot.addWidget(gradients)
+    network = Network((784, 16, 16, 10))
+    gradients.set_layers(network.sizes)
+    steps = 200_000
+    costs = np.linspace(2.0, 0.1, steps, dtype=np.float32)
+    norms = np.outer(costs, [1.0, 0.1, 0.01]).astype(np.float32)
+    for shown in range(20_000, steps + 1, 20_000):  # frames during a long run
+        snapshot = Snapshot(shown, 0, 0.0, 0.0, costs[:shown], norms[:shown], [], network,
+                            True, None)
+        cost.show_snapshot(snapshot)
+        gradients.show_snapshot(snapshot)
+    for curve in (cost.batch_curve, cost.smooth_curve, *gradients.curves):
+        x = curve.xData  # the points handed to the curve (getData() is what fits the pixels)
+        assert 2000 <= len(x) <= 4096
+        assert x[-1] > 0.99 * steps  # the newest steps are on the curve
+    x, y = cost.batch_curve.xData, cost.batch_curve.yData
+    np.testing.assert_allclose(y, costs[x.astype(int) - 1])  # sampled: real batch costs
