@@ -108,11 +108,12 @@ class CostPlot(pg.PlotWidget):
         if self._shown_steps == 0 and steps > 0:
             self.placeholder.setVisible(False)
 
-        costs = snapshot.batch_costs
-        new = costs[self._shown_steps : steps]
+        # Steps the trainer no longer keeps (only if the window fell far behind) are skipped.
+        first = max(self._shown_steps, snapshot.dropped)
+        new = snapshot.batch_costs[first - snapshot.dropped : steps - snapshot.dropped]
         if len(new):
-            self._batches.extend(new)
-            self._smoothed.extend(self._average.update(new))
+            self._batches.extend(new, first_step=first + 1)
+            self._smoothed.extend(self._average.update(new), first_step=first + 1)
             self.batch_curve.setData(self._batches.x, self._batches.y)
             self.smooth_curve.setData(self._smoothed.x, self._smoothed.y)
             self._range.show(steps, 0.0, self._top_of_interest())

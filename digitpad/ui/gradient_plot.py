@@ -91,8 +91,10 @@ class GradientPlot(pg.PlotWidget):
         norms = snapshot.grad_norms
         if norms.shape[1] != len(self.curves):  # a network of another shape: set_layers first
             return
-        new = self._average.update(np.maximum(norms[self._shown_steps : steps], FLOOR))
-        self._smoothed.extend(new)
+        first = max(self._shown_steps, snapshot.dropped)  # as in the cost plot
+        new = self._average.update(
+            np.maximum(norms[first - snapshot.dropped : steps - snapshot.dropped], FLOOR))
+        self._smoothed.extend(new, first_step=first + 1)
         for l, curve in enumerate(self.curves):
             curve.setData(self._smoothed.x, self._smoothed.y[:, l])
         self._low = min(self._low, float(new.min()))

@@ -69,8 +69,11 @@ class DecimatedSeries:
     def steps_per_point(self) -> int:
         return self._span
 
-    def extend(self, new_values: np.ndarray) -> None:
-        """Append the values of the next steps."""
+    def extend(self, new_values: np.ndarray, first_step: int | None = None) -> None:
+        """Append the values of the next steps; `first_step`, if given, is the step number of
+        the first (steps skipped since the last values leave a gap that is drawn as a line)."""
+        if first_step is not None and first_step != self._next_step + len(self._waiting):
+            self._waiting, self._next_step = self._waiting[:0], first_step
         values = np.concatenate([self._waiting, np.asarray(new_values, dtype=np.float64)])
         first = self._next_step
         while len(values) >= self._span:

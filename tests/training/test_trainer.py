@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from digitpad.core import Network
+from digitpad.training import trainer as trainer_module
 from digitpad.training.trainer import Hyperparameters, Trainer
 
 
@@ -94,7 +95,80 @@ def test_divergence_pauses_and_keeps_the_last_good_weights(trainer):
     trainer.wait_idle()
     snap = trainer.snapshot()
     assert "diverged" in snap.error and "smaller learning rate" in snap.error
+    assert snap.diverged
     assert all(np.isfinite(W).all() for W in trainer.network.weights)
+
+
+def test_an_unexpected_error_stops_training_with_a_message_and_the_worker_lives_on(
+        trainer, monkeypatch):
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError
+
+    trainer.step()
+    assert trainer.wait_idle()
+    before = _weights(trainer.network)
+    monkeypatch.setattr(trainer.network, "train_step", out_of_memory)
+    trainer.start()
+    assert trainer.wait_idle()  # stopped by itself, not hung
+    snap = trainer.snapshot()
+    assert not snap.is_running and not snap.diverged
+    assert "not enough memory" in snap.error
+    assert all(np.array_equal(a, b) for a, b in zip(before, trainer.network.weights))
+    monkeypatch.undo()
+    trainer.step()  # the worker is still there
+    assert trainer.wait_idle()
+    assert trainer.steps == 2 and trainer.snapshot().error is None
+
+
+def test_pausing_publishes_the_newest_weights(trainer):
+    for _ in range(5):
+        trainer.start()
+        while trainer.steps < 3:
+            threading.Event().wait(0.001)
+        trainer.pause()
+        assert trainer.wait_idle()
+        published = trainer.snapshot().network
+        # What a Save or a prediction right after Pause uses: the weights training ended with.
+        assert all(np.array_equal(a, b) for a, b in zip(published.weights,
+                                                          trainer.network.weights))
+
+
+def test_a_long_run_keeps_only_the_newest_history(monkeypatch, small_mnist):
+    monkeypatch.setattr(trainer_module, "HISTORY_STEPS", 4)
+    t = Trainer(Network((784, 16, 10)), small_mnist, Hyperparameters(batch_size=10))
+    try:
+        costs = []
+        for _ in range(3000):  # past the 1024 steps the history starts with
+            t.step()
+            assert t.wait_idle()
+            costs.append(t.snapshot().batch_costs[-1])
+        snap = t.snapshot()
+        assert snap.steps == 3000
+        assert 4 <= len(snap.batch_costs) <= 2048 and snap.dropped == 3000 - len(snap.batch_costs)
+        np.testing.assert_array_equal(snap.batch_costs, costs[snap.dropped:])
+        assert snap.grad_norms.shape == (len(snap.batch_costs), 2)
+    finally:
+        t.close()
+
+
+def test_reset_does_not_wait_for_the_whole_test_set(monkeypatch, trainer):
+    """Scoring the test set after an epoch can take a while; a reset stops it within a chunk."""
+    monkeypatch.setattr(trainer_module, "CHUNK", 10)  # 100 test digits: 10 chunks
+    calls, started = [], threading.Event()
+    real_evaluate = trainer_module.evaluate
+
+    def slow_evaluate(*args):
+        calls.append(1)
+        started.set()
+        threading.Event().wait(0.02)
+        return real_evaluate(*args)
+
+    monkeypatch.setattr(trainer_module, "evaluate", slow_evaluate)
+    trainer.start()
+    assert started.wait(10)
+    trainer.reset(Network((784, 16, 10), seed=5))
+    assert len(calls) <= 2  # the chunk under way, and at most one more that had begun
+    assert trainer.snapshot().epochs == []
 
 
 def test_reset_replaces_the_network_and_clears_history(trainer):

@@ -80,8 +80,9 @@ def test_a_long_run_is_drawn_with_a_bounded_number_of_points(qtbot):
     costs = np.linspace(2.0, 0.1, steps, dtype=np.float32)
     norms = np.outer(costs, [1.0, 0.1, 0.01]).astype(np.float32)
     for shown in range(20_000, steps + 1, 20_000):  # frames during a long run
-        snapshot = Snapshot(shown, 0, 0.0, 0.0, costs[:shown], norms[:shown], [], network,
-                            True, None)
+        snapshot = Snapshot(steps=shown, epoch=0, epoch_fraction=0.0, examples_per_second=0.0,
+                            dropped=0, batch_costs=costs[:shown], grad_norms=norms[:shown],
+                            epochs=[], network=network, is_running=True, error=None)
         cost.show_snapshot(snapshot)
         gradients.show_snapshot(snapshot)
     for curve in (cost.batch_curve, cost.smooth_curve, *gradients.curves):
@@ -90,3 +91,25 @@ def test_a_long_run_is_drawn_with_a_bounded_number_of_points(qtbot):
         assert x[-1] > 0.99 * steps  # the newest steps are on the curve
     x, y = cost.batch_curve.xData, cost.batch_curve.yData
     np.testing.assert_allclose(y, costs[x.astype(int) - 1])  # sampled: real batch costs
+
+
+def test_steps_the_trainer_no_longer_keeps_leave_a_gap(qtbot):
+    """A window that fell far behind (the trainer keeps only its newest steps) carries on."""
+    from digitpad.core.network import Network
+    from digitpad.training.trainer import Snapshot
+    from digitpad.ui.cost_plot import CostPlot
+
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    costs = np.arange(1, 1001, dtype=np.float32)  # step k cost k
+
+    def snapshot(steps: int, dropped: int) -> Snapshot:
+        return Snapshot(steps=steps, epoch=0, epoch_fraction=0.0, examples_per_second=0.0,
+                        dropped=dropped, batch_costs=costs[dropped:steps],
+                        grad_norms=np.ones((steps - dropped, 2), np.float32), epochs=[],
+                        network=Network((784, 10)), is_running=True, error=None)
+
+    plot.show_snapshot(snapshot(10, 0))
+    plot.show_snapshot(snapshot(1000, 900))  # steps 11..900 are gone
+    np.testing.assert_array_equal(plot.batch_curve.xData, [*range(1, 11), *range(901, 1001)])
+    np.testing.assert_array_equal(plot.batch_curve.yData, plot.batch_curve.xData)

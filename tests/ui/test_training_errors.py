@@ -1,0 +1,24 @@
+"""A training step that fails for another reason than a diverging cost."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+
+def test_a_failed_step_is_explained_and_training_can_go_on(qtbot, window, monkeypatch):
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError
+
+    qtbot.waitUntil(lambda: window.trainer.has_data, timeout=10000)
+    monkeypatch.setattr(window.trainer.network, "train_step", out_of_memory)
+    start = window.findChild(QPushButton, "startPauseButton")
+    qtbot.mouseClick(start, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=10000)
+    assert "not enough memory" in window.notice.text.text()
+    assert "learning rate" not in window.notice.text.text()  # not a divergence: no such advice
+    assert not window.notice.action.isVisible()
+    assert start.text() == "Start"
+
+    monkeypatch.undo()
+    qtbot.mouseClick(window.findChild(QPushButton, "stepButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.trainer.steps == 1)
