@@ -48,6 +48,13 @@ class GradientPlot(pg.PlotWidget):
         for name in ("left", "bottom"):
             item.getAxis(name).enableAutoSIPrefix(False)
         item.setLogMode(x=False, y=True)
+        # Labels on the decades only (0.01, 0.1, 1); the ticks for 2, 3, … 9 times a decade
+        # between them stay unlabelled: pyqtgraph labels them all, which crowds a short axis.
+        decades = range(-12, 4)
+        item.getAxis("left").setTicks([
+            [(d, f"{10.0 ** d:g}") for d in decades],
+            [(d + np.log10(k), "") for d in decades for k in range(2, 10)],
+        ])
         add_legend_below(item, columns=3)
         item.setClipToView(True)
         self._range = RangeFollower(item.vb, log_y=True)
@@ -80,7 +87,7 @@ class GradientPlot(pg.PlotWidget):
         self._low, self._high = np.inf, 0.0  # the smallest and largest value shown
         for curve in self.curves:
             curve.setData([], [])
-        self._range.reset(100, (-2.0, 0.0))  # 0.01 to 1, widened as the data needs
+        self._range.reset(100, (-2.1, 0.1))  # 0.01 to 1, widened as the data needs
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         steps = snapshot.steps

@@ -162,7 +162,9 @@ class RangeFollower:
             x_range = (0, self._x_end)
         if self.log_y:
             y_low, y_high = np.log10(max(y_low, 1e-30)), np.log10(max(y_high, 1e-30))
-            wanted = (np.floor(y_low * 2) / 2, np.ceil(y_high * 2) / 2)  # half decades
+            # Whole half decades, and a little more so that the decade at either end gets
+            # its label (pyqtgraph drops a label that would stick out of the axis).
+            wanted = (np.floor(y_low * 2) / 2 - 0.1, np.ceil(y_high * 2) / 2 + 0.1)
         else:
             wanted = (min(0.0, y_low), nice_ceiling(y_high))
         y_range = None
