@@ -253,7 +253,7 @@ def run_train(args: argparse.Namespace) -> int:
               f"augmentation {'on' if recipe.augment else 'off'}, {recipe.epochs} epochs, "
               f"seed {args.seed}", flush=True)
 
-    bar = ProgressBar(sys.stderr, recipe.epochs) if sys.stderr.isatty() else None
+    bar = ProgressBar(sys.stderr, recipe.epochs, recipe.batch) if sys.stderr.isatty() else None
     on_batch = None if bar is None else (lambda p: bar.update(*p))
     started = time.perf_counter()
     epoch, report = 0, None

@@ -1,5 +1,6 @@
 """A one-line progress bar for `digitpad train`, redrawn in place on a terminal."""
 
+import math
 import shutil
 import time
 from typing import TextIO
@@ -8,11 +9,12 @@ REDRAW_INTERVAL_S = 0.1  # redrawing on every mini-batch would cost more than th
 
 
 class ProgressBar:
-    """Draws `epoch 2/10 [=====     ] 31000/60000  cost 0.1234  5,210 ex/s  ETA 0:42`."""
+    """Draws `epoch 2/10 [=====     ] batch 310/600  cost 0.1234  5,210 ex/s  ETA 0:42`."""
 
-    def __init__(self, stream: TextIO, epochs: int) -> None:
+    def __init__(self, stream: TextIO, epochs: int, batch_size: int) -> None:
         self.stream = stream
         self.epochs = epochs
+        self.batch_size = batch_size
         self._drawn_at = 0.0
         self._visible = False
 
@@ -23,8 +25,11 @@ class ProgressBar:
         self._drawn_at = now
         remaining = (self.epochs - epoch) * total + (total - done)
         eta = format_duration(remaining / speed) if speed > 0 else "?"
-        text = (f"{done:>{len(str(total))}}/{total}  cost {cost:.4f}  {speed:,.0f} ex/s"
-                f"  ETA {eta}")
+        # Counted like the mini-batches themselves: the last one of an epoch may be smaller.
+        batches = math.ceil(total / self.batch_size)
+        batch = math.ceil(done / self.batch_size)
+        text = (f"batch {batch:>{len(str(batches))}}/{batches}  cost {cost:.4f}"
+                f"  {speed:,.0f} ex/s  ETA {eta}")
         head = f"epoch {epoch}/{self.epochs} "
         width = shutil.get_terminal_size().columns - 1  # the last column would wrap the line
         bar_width = min(30, width - len(head) - len(text) - 3)

@@ -1,10 +1,10 @@
 """Files written atomically and .npz archives read without ever unpickling."""
 
 import contextlib
+import errno
 import math
 import os
 import secrets
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +27,7 @@ def atomic_write(path: str | Path) -> Iterator[IO[bytes]]:
     """
     path = Path(path)
     # open(..., "x") rather than mkstemp: the file gets the usual permissions (umask), not 0600.
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    tmp = temporary_name(path)
     f = open(tmp, "xb")  # noqa: SIM115
     try:
         with f:
@@ -44,16 +44,29 @@ def atomic_write(path: str | Path) -> Iterator[IO[bytes]]:
 def check_writable(path: str | Path) -> None:
     """Fail now, with a clear message, if `path` could not be saved to later."""
     path = Path(path)
-    if path.is_dir():
-        raise ModelFileError(f"cannot save to {path}: it is a directory")
     parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise ModelFileError(f"cannot save to {path}: the folder {parent} does not exist")
+    # Probe with a name exactly as long as the one atomic_write will use: a name that fits but
+    # whose temporary file does not must fail here, not after minutes of training.
+    probe = temporary_name(path)
     try:
-        with tempfile.TemporaryFile(dir=parent):
-            pass
-    except OSError as e:
-        raise ModelFileError(f"cannot save to {path}: {e.strerror or e}") from None
+        if path.is_dir():
+            raise ModelFileError(f"cannot save to {path}: it is a directory")
+        if not parent.is_dir():
+            raise ModelFileError(f"cannot save to {path}: the folder {parent} does not exist")
+        open(probe, "xb").close()
+        os.unlink(probe)
+    except OSError as e:  # also from is_dir(), for a name longer than the system allows at all
+        reason = e.strerror or str(e)
+        if e.errno == errno.ENAMETOOLONG:
+            extra = len(probe.name) - len(path.name)
+            reason = (f"the file name is too long (saving first writes a temporary file whose "
+                      f"name is {extra} characters longer); choose a shorter name")
+        raise ModelFileError(f"cannot save to {path}: {reason}") from None
+
+
+def temporary_name(path: Path) -> Path:
+    """Where atomic_write puts the new file before renaming it to `path`: hidden, beside it."""
+    return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
 
 
 def save_npz(path: str | Path, arrays: dict[str, np.ndarray]) -> None:

@@ -11,9 +11,11 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -142,7 +144,8 @@ class MainWindow(QMainWindow):
         self.clear_button.setObjectName("clearButton")
         self.clear_button.setIcon(
             self.style().standardIcon(QStyle.StandardPixmap.SP_DialogDiscardButton))
-        self.clear_button.setToolTip("Erase the drawing (right-click, Delete or Esc on the canvas)")
+        self.clear_button.setToolTip(
+            "Erase the drawing (Delete or Esc; on the canvas also right-click or Backspace)")
         self.undo_button = QPushButton("Undo stroke")
         self.undo_button.setObjectName("undoButton")
         self.undo_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowBack))
@@ -246,7 +249,10 @@ class MainWindow(QMainWindow):
         self.undo_action = action("&Undo stroke", self.canvas.undo, QKeySequence.StandardKey.Undo,
                                   "Remove the last stroke of the drawing")
         self.clear_action = action("&Clear drawing", self.canvas.clear, Qt.Key.Key_Delete,
-                                   "Erase the drawing")
+                                   "Erase the drawing (Delete or Esc)")
+        # Esc too, from anywhere in the window; an open combo popup or a dialog gets it first.
+        self.clear_action.setShortcuts(
+            [QKeySequence(Qt.Key.Key_Delete), QKeySequence(Qt.Key.Key_Escape)])
         self.help_action = action("&How backprop works here", self.show_backprop_help,
                                   QKeySequence.StandardKey.HelpContents,
                                   "What happens when the network trains, in plain words")
@@ -259,6 +265,18 @@ class MainWindow(QMainWindow):
                 lambda _=False, n=name: self.controls.choose_preset(n),
                 tip=f"{getattr(preset, 'summary', name)}: fills in the settings; Reset applies "
                     "them"))
+
+    def event(self, event: QEvent) -> bool:
+        # Space, S and R are bare-key shortcuts, but a focused combo box needs typed keys itself
+        # (Space opens it, letters pick an item). Before a shortcut fires, Qt asks the focus
+        # widget and then its parents up to here whether they want the key: claim it for combo
+        # boxes. Line edits and spin boxes already claim typed text themselves.
+        if (event.type() == QEvent.Type.ShortcutOverride
+                and isinstance(QApplication.focusWidget(), QComboBox)
+                and _is_typed_text(event)):
+            event.accept()
+            return True
+        return super().event(event)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -400,6 +418,9 @@ class MainWindow(QMainWindow):
             path = path.with_name(path.name + ".npz")
         self._store.setValue("files/modelDir", str(path.parent))
         # The snapshot's copy: the live network may be halfway through a step on the worker.
+        # Paused, the copy is the newest once the last step has finished.
+        if not self.trainer.is_running:
+            self.trainer.wait_idle()
         network = self.trainer.snapshot().network
         try:
             network.save(path)
@@ -446,7 +467,7 @@ class MainWindow(QMainWindow):
         if self._frame % STATUS_EVERY == 0 or not snapshot.is_running:
             self._show_status(snapshot)
         if snapshot.error and snapshot.error != self._shown_error:
-            self._show_divergence(snapshot.error)
+            self._show_training_error(snapshot.error, snapshot.diverged)
         self._shown_error = snapshot.error
         plots_every = PLOTS_EVERY_WHILE_DRAWING if self.canvas.pen_down else PLOTS_EVERY
         if self._frame % plots_every == 0 or not snapshot.is_running:
@@ -490,12 +511,15 @@ class MainWindow(QMainWindow):
                 self.status_labels[key].setText(text)
                 self._status_text[key] = text
 
-    def _show_divergence(self, error: str) -> None:
+    def _show_training_error(self, error: str, diverged: bool) -> None:
         self.controls.set_running(False)
         self.statusBar().showMessage(error, 15000)
-        self.notice.show_message(
-            f"{error} A smaller learning rate takes smaller steps downhill and does not "
-            "overshoot.", "Halve the learning rate")
+        if diverged:
+            self.notice.show_message(
+                f"{error} A smaller learning rate takes smaller steps downhill and does not "
+                "overshoot.", "Halve the learning rate")
+        else:
+            self.notice.show_message(error)
 
     # ---- help -------------------------------------------------------------------------------
 
@@ -570,6 +594,13 @@ def _separator() -> QFrame:
     line.setFrameShape(QFrame.Shape.HLine)
     line.setFrameShadow(QFrame.Shadow.Sunken)
     return line
+
+
+def _is_typed_text(event: QKeyEvent) -> bool:
+    """A key that types a character (a letter, a digit, Space), not a Ctrl/Alt/Meta combination."""
+    commands = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                | Qt.KeyboardModifier.MetaModifier)
+    return not event.modifiers() & commands and event.text().isprintable() and event.text() != ""
 
 
 def _sentence(text: str) -> str:

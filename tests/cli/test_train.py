@@ -58,7 +58,8 @@ def test_progress_bar_on_a_terminal(mnist_dir, capsys, monkeypatch):
     monkeypatch.setattr("sys.stderr", terminal)
     assert main(["train", *QUICK, "--data", str(mnist_dir)]) == 0
     drawn = terminal.getvalue()
-    for part in ("epoch 1/2", "epoch 2/2", "6000/6000", "cost ", "ex/s", "ETA "):
+    # 6,000 examples in batches of 50: 120 batches an epoch
+    for part in ("epoch 1/2", "epoch 2/2", "batch 120/120", "cost ", "ex/s", "ETA "):
         assert part in drawn
     assert drawn.endswith("\r\033[K")  # the bar is cleared, the terminal left clean
     assert "epoch 2/2" in capsys.readouterr().out
@@ -92,6 +93,20 @@ def test_unwritable_save_path_fails_before_training(mnist_dir, tmp_path, capsys)
         assert code == 1
         assert "cannot save to" in assert_one_error_line(err)
         assert out == ""  # not one epoch was trained
+
+
+def test_save_name_too_long_for_the_temporary_file_fails_before_training(mnist_dir, tmp_path,
+                                                                          capsys):
+    # 240 characters: a legal name (the limit is 255), but the atomic save's temporary file
+    # beside it, ".<name>.<12 hex digits>.tmp", is not.
+    path = tmp_path / ("m" * 236 + ".npz")
+    code = main(["train", *QUICK, "--data", str(mnist_dir), "--save", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    line = assert_one_error_line(err)
+    assert line.startswith(f"digitpad: error: cannot save to {path}: the file name is too long")
+    assert out == ""  # not one epoch was trained
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_divergence_stops_and_keeps_the_saved_model(mnist_dir, trained_model, tmp_path, capsys):

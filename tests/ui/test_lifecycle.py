@@ -4,11 +4,11 @@ import random
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from digitpad.app import create_window
 from digitpad.core import Network
-from tests.ui.window_helpers import draw_seven, trainer_threads, write_mnist_dir
+from tests.ui.window_helpers import draw_seven, focus, trainer_threads, write_mnist_dir
 
 
 def test_closing_during_training_stops_the_worker(qtbot, small_mnist):
@@ -74,18 +74,51 @@ def test_divergence_pauses_training_and_suggests_a_smaller_learning_rate(qtbot, 
     assert window.trainer.hyper.lr == 1.5
 
 
-def test_pressing_every_button_in_any_order_never_crashes(qtbot, window):
+def test_buttons_keys_menus_and_combo_boxes_in_any_order_never_crash(qtbot, window):
     rng = random.Random(3)
-    draw_seven(qtbot, window.canvas)
+    canvas, controls = window.canvas, window.controls
     buttons = [window.findChild(QPushButton, name) for name in
                ("startPauseButton", "stepButton", "resetButton", "clearButton", "undoButton")]
-    window.trainer.start()
-    for _ in range(60):
+    combos = [controls.preset_combo, controls.activation_combo, controls.output_combo,
+              controls.cost_combo]
+    plain, ctrl = Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ControlModifier
+    keys = [(Qt.Key.Key_Space, plain), (Qt.Key.Key_S, plain), (Qt.Key.Key_R, plain),
+            (Qt.Key.Key_Delete, plain), (Qt.Key.Key_Escape, plain), (Qt.Key.Key_Z, ctrl)]
+    menu_actions = [window.start_action, window.step_action, window.reset_action,
+                    window.clear_action, window.undo_action, *window.preset_actions]
+
+    def click_a_button() -> None:
         button = rng.choice(buttons)
         if button.isEnabled():
             qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    def press_a_key() -> None:  # on the canvas or on a combo box, which keeps typed keys
+        target = rng.choice([canvas, *combos])
+        focus(qtbot, target)
+        qtbot.keyClick(target, *rng.choice(keys))
+
+    def pick_in_a_combo_box() -> None:  # presets included: they fill in every setting
+        combo = rng.choice(combos)
+        focus(qtbot, combo)
+        qtbot.keyClick(combo, rng.choice([Qt.Key.Key_Down, Qt.Key.Key_Up]))
+
+    def choose_from_a_menu() -> None:
+        rng.choice(menu_actions).trigger()  # what clicking the menu item does
+
+    def draw() -> None:
+        draw_seven(qtbot, canvas)
+
+    window.trainer.start()
+    for _ in range(100):
+        rng.choice([click_a_button, press_a_key, press_a_key, pick_in_a_combo_box,
+                    choose_from_a_menu, draw])()
+        popup = QApplication.activePopupWidget()  # Space opens a focused combo box
+        if popup is not None:
+            qtbot.keyClick(popup.focusWidget() or popup, Qt.Key.Key_Escape)
+            qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
         qtbot.wait(rng.choice([0, 1, 5, 20]))
     window.trainer.pause()
     assert window.trainer.wait_idle()  # still answering: no deadlock
+    qtbot.waitUntil(lambda: controls.start_pause_button.text() == "Start")  # the panel agrees
     window.close()
     assert trainer_threads() == []

@@ -1,7 +1,10 @@
 """The main window's parts, drawing and prediction, driven by real mouse and keyboard events."""
 
+import re
+
 import numpy as np
 import pyqtgraph as pg
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
@@ -102,7 +105,24 @@ def test_prediction_changes_as_the_network_learns(qtbot, window):
 
 
 def test_status_bar_reports_progress(qtbot, window):
-    window.findChild(QPushButton, "stepButton").click()
+    step = window.findChild(QPushButton, "stepButton")
+    window.controls.batch_spin.setValue(200)  # 600 training digits: an epoch is 3 steps
+    step.click()
     qtbot.waitUntil(lambda: window.status_labels["step"].text() == "Step 1")
     assert window.status_labels["epoch"].text().startswith("Epoch 1")
-    assert "accuracy" in window.status_labels["accuracy"].text()
+    assert shown_accuracy(window) is None  # no test accuracy before the first epoch ends
+
+    step.click()
+    step.click()
+    qtbot.waitUntil(lambda: window.trainer.steps == 3)
+    assert window.trainer.wait_idle()
+    reported = 100 * window.trainer.snapshot().epochs[-1].test_accuracy
+    qtbot.waitUntil(lambda: shown_accuracy(window) is not None)
+    assert shown_accuracy(window) == pytest.approx(reported, abs=0.05)
+    assert window.status_labels["epoch"].text().startswith("Epoch 2")
+
+
+def shown_accuracy(window) -> float | None:
+    """The test accuracy in the status bar, in percent; None while it shows no number."""
+    match = re.search(r"(\d+(\.\d)?)\s*%", window.status_labels["accuracy"].text())
+    return None if match is None else float(match.group(1))

@@ -27,6 +27,8 @@ def test_cost_curves_grow_while_training(qtbot, window):
 
 
 def test_test_cost_and_accuracy_appear_after_each_epoch(qtbot, window):
+    import re
+
     plot = window.findChild(pg.PlotWidget, "costPlot")
     window.controls.batch_spin.setValue(200)  # 600 training digits: an epoch is 3 steps
     window.trainer.start()
@@ -36,7 +38,15 @@ def test_test_cost_and_accuracy_appear_after_each_epoch(qtbot, window):
     _, accuracy = plot.accuracy_curve.getData()
     assert ((0 <= accuracy) & (accuracy <= 100)).all()
     assert points(plot.test_cost_curve) == points(plot.accuracy_curve)
-    assert "Test accuracy" in window.status_labels["accuracy"].text()
+    # The status bar shows the newest epoch's test accuracy as a percentage.
+    assert window.trainer.wait_idle()  # no epoch still being scored
+    newest = 100 * window.trainer.snapshot().epochs[-1].test_accuracy
+
+    def shown() -> float | None:
+        match = re.search(r"(\d+(\.\d)?)\s*%", window.status_labels["accuracy"].text())
+        return None if match is None else float(match.group(1))
+
+    qtbot.waitUntil(lambda: shown() is not None and abs(shown() - newest) <= 0.05)
 
 
 def test_gradient_plot_has_one_log_scale_curve_per_layer(qtbot, window):

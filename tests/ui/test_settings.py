@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from digitpad.app import create_window
+from digitpad.ui.training_settings import default_settings
 
 
 def test_settings_are_remembered_between_runs(qtbot, small_mnist, isolated_data_dir):
@@ -34,17 +35,24 @@ def test_nonsense_in_the_settings_file_falls_back_to_defaults(qtbot, small_mnist
     isolated_data_dir.mkdir(parents=True, exist_ok=True)
     store = QSettings(str(isolated_data_dir / "settings.ini"), QSettings.Format.IniFormat)
     store.setValue("training/hidden", "many")
-    store.setValue("training/lr", "fast")
-    store.setValue("training/batch", -5)
     store.setValue("training/activation", "magic")
+    store.setValue("training/output", 42)
+    # Numbers out of range: the spin boxes would clamp them (to 100, 1 and 0.99), not drop them.
+    store.setValue("training/lr", "1e9")
+    store.setValue("training/batch", -5)
+    store.setValue("training/momentum", 2)
+    store.setValue("training/l2", "fast")
     store.setValue("window/geometry", "not bytes")
     store.sync()
 
     window = create_window(data=small_mnist)
     qtbot.addWidget(window)
     window.show()
-    assert window.trainer.network.sizes == (784, 16, 16, 10)
-    assert window.trainer.network.activation == "sigmoid"
-    assert window.controls.lr_spin.value() > 0
-    assert window.trainer.hyper.batch_size >= 1
+    defaults = default_settings()
+    assert window.controls.settings() == defaults
+    assert window.trainer.network.sizes == defaults.sizes
+    assert window.trainer.network.activation == defaults.activation
+    assert window.trainer.network.output == defaults.output
+    assert window.trainer.hyper == defaults.hyperparameters()
+    assert window.controls.preset_combo.currentData() == "video"  # the defaults' preset
     window.close()

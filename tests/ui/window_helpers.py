@@ -26,6 +26,14 @@ def draw_seven(qtbot, canvas) -> None:
     draw_stroke(qtbot, canvas, top + slant)
 
 
+def focus(qtbot, widget) -> None:
+    """Give `widget` the keyboard focus, as a click or Tab would, and wait until it has it."""
+    # Offscreen Qt may leave a just-closed combo popup as the active window; a click would not.
+    widget.activateWindow()
+    widget.setFocus()
+    qtbot.waitUntil(widget.hasFocus)
+
+
 def trainer_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("digitpad")]
 
