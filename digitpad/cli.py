@@ -1,10 +1,11 @@
-"""The `digitpad` command: the app, and train / eval / predict / gradcheck from a terminal.
+"""The `digitpad` command: the app, and train / eval / predict / gradcheck / samples in a terminal.
 
     digitpad [gui] [--model PATH]
     digitpad train [--preset video|accurate] [network and training options] [--save PATH] [--json]
     digitpad eval --model PATH [--data DIR] [--json]
     digitpad predict --model PATH IMAGE [IMAGE ...]
     digitpad gradcheck [network options]
+    digitpad samples [--json] | samples export DIR [--png] | samples import PATH
 
 NumPy and Qt are imported inside the commands that need them, so `digitpad --version` and
 `--help` answer at once. Problems a user can cause end in one line, `digitpad: error: ...`,
@@ -18,6 +19,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 import digitpad
 
@@ -146,6 +148,31 @@ def build_parser() -> ArgumentParser:
     gradcheck.add_argument("--params", type=int, default=200, metavar="N",
                            help="parameters checked per layer at most, sampled (default 200)")
     gradcheck.set_defaults(run=run_gradcheck)
+
+    samples = commands.add_parser(
+        "samples", help="your own drawings, kept in the app with the keys 0-9",
+        description="'My digits': the drawings you kept in the app by pressing their digit key "
+        "on the canvas, stored as the network sees them (28x28, MNIST-style). Without an "
+        "action: how many there are of each digit.",
+        usage="%(prog)s [--json]\n       %(prog)s export DIR [--png]\n       %(prog)s import PATH")
+    samples.add_argument("--json", action="store_true",
+                         help='print {"count": N, "per_digit": [10 counts]}')
+    samples.set_defaults(run=run_samples)
+    actions = samples.add_subparsers(title="actions", metavar="ACTION", prog="digitpad samples")
+    export = actions.add_parser(
+        "export", help="write them as a standard IDX pair (as MNIST is distributed)",
+        description="Write my digits into DIR as my-digits-images-idx3-ubyte and "
+        "my-digits-labels-idx1-ubyte (uncompressed IDX, readable by MNIST tools).")
+    export.add_argument("directory", metavar="DIR", help="folder to write to (created if need be)")
+    export.add_argument("--png", action="store_true",
+                        help="also write each drawing as DIR/png/<digit>/<index>.png")
+    export.set_defaults(run=run_samples_export)
+    import_ = actions.add_parser(
+        "import", help="add the drawings of an exported IDX pair",
+        description="Add the drawings in PATH, a folder holding my-digits-images-idx3-ubyte and "
+        "my-digits-labels-idx1-ubyte (gzipped or not), to my digits.")
+    import_.add_argument("path", metavar="PATH")
+    import_.set_defaults(run=run_samples_import)
     return parser
 
 
@@ -423,4 +450,84 @@ def run_gradcheck(args: argparse.Namespace) -> int:
                             f"more than {GRADCHECK_THRESHOLD:g})")
     print(f"ok: backprop matches the numerical gradient (every error below "
           f"{GRADCHECK_THRESHOLD:g})")
+    return 0
+
+
+# ---- digitpad samples -----------------------------------------------------------------------
+
+
+def run_samples(args: argparse.Namespace) -> int:
+    from digitpad.core.samples import load_samples, per_digit
+    from digitpad.data_dir import my_digits_path
+
+    path = my_digits_path()
+    samples = load_samples(path)
+    counts = per_digit(samples.labels)
+    if args.json:
+        print(json.dumps({"count": len(samples.labels), "per_digit": counts}))
+        return 0
+    if not len(samples.labels):
+        print(f"my digits: no drawings yet ({path})")
+        print("In the app, draw a digit and press its key (0-9) on the canvas to keep it.")
+        return 0
+    print(f"my digits: {plural(len(samples.labels), 'drawing')} in {path}")
+    print(per_digit_table(counts))
+    return 0
+
+
+def per_digit_table(counts: list[int]) -> str:
+    """Two aligned rows: the digits 0-9 and how many drawings there are of each."""
+    width = max(len(str(max(counts))), 3)
+    digits = " ".join(f"{d:>{width}}" for d in range(len(counts)))
+    return f"  digit     {digits}\n  drawings  {' '.join(f'{c:>{width}}' for c in counts)}"
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def run_samples_export(args: argparse.Namespace) -> int:
+    from digitpad.core.errors import DataError
+    from digitpad.core.samples import export_idx, load_samples
+    from digitpad.data_dir import my_digits_path
+
+    path = my_digits_path()
+    samples = load_samples(path)
+    if not len(samples.labels):
+        raise DataError(f"there are no drawings in my digits yet ({path}): in the app, draw a "
+                        "digit and press its key on the canvas to keep it")
+    images_path, labels_path = export_idx(samples, args.directory)
+    print(f"exported {plural(len(samples.labels), 'drawing')} to {images_path} and "
+          f"{labels_path.name}")
+    if args.png:
+        folder = export_pngs(samples, Path(args.directory) / "png")
+        print(f"and one PNG per drawing in {folder}{os.sep}<digit>{os.sep}<index>.png")
+    return 0
+
+
+def export_pngs(samples, folder: Path) -> Path:
+    """Each drawing as folder/<digit>/<index>.png, <index> its position in the IDX pair."""
+    from digitpad.core.errors import DataError
+    from digitpad.image_io import write_png
+
+    width = max(5, len(str(len(samples.labels) - 1)))
+    try:
+        for digit in sorted(set(samples.labels.tolist())):
+            (folder / str(digit)).mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise DataError(f"cannot create {e.filename or folder}: {e.strerror or e}") from None
+    for index, (image, label) in enumerate(zip(samples.images, samples.labels)):
+        write_png(folder / str(label) / f"{index:0{width}d}.png", image)
+    return folder
+
+
+def run_samples_import(args: argparse.Namespace) -> int:
+    from digitpad.core.samples import add_samples, read_idx_pair
+    from digitpad.data_dir import my_digits_path
+
+    new = read_idx_pair(args.path)  # checked whole before anything is written
+    path = my_digits_path()
+    samples = add_samples(path, new)
+    print(f"added {plural(len(new.labels), 'drawing')} from {args.path} to my digits "
+          f"(now {len(samples.labels)}, in {path})")
     return 0

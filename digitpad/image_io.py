@@ -1,13 +1,16 @@
-"""Reading a picture of a digit (PNG, JPEG, ...) as ink on paper, for `digitpad predict`.
+"""Reading a picture of a digit (PNG, JPEG, ...) as ink on paper, for `digitpad predict`, and
+writing 28×28 digits as PNG files, for `digitpad samples export --png`.
 
-Qt decodes the file, so digitpad needs no extra imaging library; that is also why this lives
-outside digitpad.core, which never imports Qt.
+Qt decodes and encodes the files, so digitpad needs no extra imaging library; that is also why
+this lives outside digitpad.core, which never imports Qt.
 """
 
+import os
+import secrets
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtGui import QColor, QImage, QImageReader, QPainter
+from PySide6.QtGui import QColor, QImage, QImageReader, QImageWriter, QPainter
 
 from digitpad.core.errors import DigitpadError
 
@@ -54,3 +57,28 @@ def ink_from_grey(grey: np.ndarray) -> np.ndarray:
     if paper >= 1.0:
         return np.zeros_like(grey)
     return np.clip((grey - paper) / (1.0 - paper), 0.0, 1.0)
+
+
+def write_png(path: str | Path, pixels: np.ndarray) -> None:
+    """Save a 2-D uint8 array as a greyscale PNG (0 black, 255 white), atomically.
+
+    Raises DigitpadError if the file cannot be written.
+    """
+    path = Path(path)
+    pixels = np.ascontiguousarray(pixels)
+    if pixels.dtype != np.uint8 or pixels.ndim != 2:
+        raise ValueError(f"write_png takes a 2-D uint8 array, not {pixels.dtype} {pixels.shape}")
+    height, width = pixels.shape
+    # copy(): the QImage must own its pixels, not borrow the NumPy buffer.
+    image = QImage(pixels.data, width, height, width, QImage.Format.Format_Grayscale8).copy()
+    # Written beside the target, then renamed: a reader never sees half a picture.
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        writer = QImageWriter(str(temp), b"png")
+        if not writer.write(image):
+            raise DigitpadError(f"cannot write {path}: {writer.errorString().lower()}")
+        os.replace(temp, path)
+    except OSError as error:
+        raise DigitpadError(f"cannot write {path}: {error.strerror or error}") from None
+    finally:
+        temp.unlink(missing_ok=True)

@@ -49,34 +49,43 @@ def load_mnist(data_dir: str | Path | None = None) -> Mnist:
     directory = bundled_mnist_dir() if data_dir is None else Path(data_dir)
     if not directory.is_dir():
         raise DataError(f"the MNIST directory {directory} does not exist")
-    paths = {field: _find(directory, name) for field, name in FILES.items()}
+    paths = {field: find_idx(directory, name) for field, name in FILES.items()}
     arrays = {field: read_idx(path) for field, path in paths.items()}
 
     for split in ("train", "test"):
-        images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
-        image_file, label_file = paths[f"{split}_images"].name, paths[f"{split}_labels"].name
-        if images.ndim != 3 or images.shape[1:] != (28, 28):
-            raise DataError(f"{image_file} does not hold 28x28 images: its header gives shape "
-                            f"{'x'.join(map(str, images.shape))}")
-        if labels.ndim != 1:
-            raise DataError(f"{label_file} does not hold a list of labels: its header gives "
-                            f"shape {'x'.join(map(str, labels.shape))}")
-        if len(images) == 0:
-            raise DataError(f"{image_file} holds no images")
-        if len(images) != len(labels):
-            raise DataError(f"{image_file} holds {len(images)} images but {label_file} holds "
-                            f"{len(labels)} labels")
-        bad = np.flatnonzero(labels > 9)  # uint8, so never below 0
-        if bad.size:
-            raise DataError(f"{label_file} holds label {labels[bad[0]]} at position {bad[0]}; "
-                            "labels must be digits 0-9")
+        check_labelled_images(arrays[f"{split}_images"], arrays[f"{split}_labels"],
+                              paths[f"{split}_images"].name, paths[f"{split}_labels"].name)
 
     for array in arrays.values():
         array.flags.writeable = False
     return Mnist(**arrays)
 
 
-def _find(directory: Path, name: str) -> Path:
+def check_labelled_images(images: np.ndarray, labels: np.ndarray, image_file: str,
+                          label_file: str) -> None:
+    """Raise DataError unless `images` are n 28x28 images and `labels` n digits 0-9 (n > 0).
+
+    The file names are for the messages: the arrays are what read_idx made of those files.
+    """
+    if images.ndim != 3 or images.shape[1:] != (28, 28):
+        raise DataError(f"{image_file} does not hold 28x28 images: its header gives shape "
+                        f"{'x'.join(map(str, images.shape))}")
+    if labels.ndim != 1:
+        raise DataError(f"{label_file} does not hold a list of labels: its header gives "
+                        f"shape {'x'.join(map(str, labels.shape))}")
+    if len(images) == 0:
+        raise DataError(f"{image_file} holds no images")
+    if len(images) != len(labels):
+        raise DataError(f"{image_file} holds {len(images)} images but {label_file} holds "
+                        f"{len(labels)} labels")
+    bad = np.flatnonzero(labels > 9)  # uint8, so never below 0
+    if bad.size:
+        raise DataError(f"{label_file} holds label {labels[bad[0]]} at position {bad[0]}; "
+                        "labels must be digits 0-9")
+
+
+def find_idx(directory: Path, name: str) -> Path:
+    """`directory/name`, or else `directory/name.gz`; raise DataError if neither is a file."""
     for path in (directory / name, directory / f"{name}.gz"):
         if path.is_file():
             return path

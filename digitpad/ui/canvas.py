@@ -211,6 +211,7 @@ class Canvas(QWidget):
         self.setToolTip(
             "Draw a digit with the left mouse button.\n"
             "Right-click, Delete or Esc clears the canvas; Ctrl+Z undoes the last stroke.\n"
+            "Press its digit key (0–9) to keep the drawing in my digits with that label.\n"
             "Each square is one of the 28×28 pixels the network reads."
         )
         self._pen_width = float(pen_width)

@@ -11,11 +11,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -34,11 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitpad.core.errors import ModelFileError
+from digitpad.core.errors import DigitpadError, ModelFileError
 from digitpad.core.mnist import Mnist
 from digitpad.core.network import Network
 from digitpad.core.preprocess import to_mnist
 from digitpad.core.presets import PRESETS
+from digitpad.core.samples import add_sample, per_digit
+from digitpad.data_dir import my_digits_path
 from digitpad.training.trainer import Snapshot, Trainer
 from digitpad.ui import settings as user_settings
 from digitpad.ui.canvas import FINE, Canvas
@@ -58,10 +58,11 @@ from digitpad.ui.training_settings import (
 
 FRAME_MS = 33  # ~30 frames a second: status, plots and prediction all refresh on this beat
 # Every frame costs the trainer time (both run Python, and only one thread runs Python at a
-# time), so the expensive parts run on some beats only: the plots at 15 Hz, the status bar and a
-# prediction with newer weights at 10 Hz while training runs. The pen gets an answer every frame.
-PLOTS_EVERY = 2
-PLOTS_EVERY_WHILE_DRAWING = 3  # 10 Hz: the pen, the cells and the prediction need the time then
+# time; Qt painting called from Python counts too), so the expensive parts run on some beats
+# only: the plots at 10 Hz, the status bar and a prediction with newer weights at 10 Hz while
+# training runs. The pen gets an answer every frame.
+PLOTS_EVERY = 3
+PLOTS_EVERY_WHILE_DRAWING = 5  # 6 Hz: the pen, the cells and the prediction need the time then
 STATUS_EVERY = 3
 REPREDICT_EVERY = 3
 
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self._restore_window_state()
 
         self.canvas.changed.connect(self._drawing_changed)
+        self.canvas.digit_key_pressed.connect(self.keep_drawing)
         self.controls.step_settings_changed.connect(self._apply_step_settings)
         self.controls.start_pause_button.clicked.connect(self.toggle_training)
         self.controls.step_button.clicked.connect(self.step_once)
@@ -158,7 +160,8 @@ class MainWindow(QMainWindow):
         heading.setPointSizeF(heading.pointSizeF() * 1.35)
         heading.setBold(True)
         title.setFont(heading)
-        hint = QLabel("Left button draws · right-click clears · Ctrl+Z undoes")
+        hint = QLabel("Left button draws · right-click clears · Ctrl+Z undoes · "
+                      "press its digit key to keep it in my digits")
         hint.setObjectName("drawHint")
         hint.setWordWrap(True)
         hint.setEnabled(False)  # the palette's disabled text: a quiet caption in any theme
@@ -265,18 +268,6 @@ class MainWindow(QMainWindow):
                 lambda _=False, n=name: self.controls.choose_preset(n),
                 tip=f"{getattr(preset, 'summary', name)}: fills in the settings; Reset applies "
                     "them"))
-
-    def event(self, event: QEvent) -> bool:
-        # Space, S and R are bare-key shortcuts, but a focused combo box needs typed keys itself
-        # (Space opens it, letters pick an item). Before a shortcut fires, Qt asks the focus
-        # widget and then its parents up to here whether they want the key: claim it for combo
-        # boxes. Line edits and spin boxes already claim typed text themselves.
-        if (event.type() == QEvent.Type.ShortcutOverride
-                and isinstance(QApplication.focusWidget(), QComboBox)
-                and _is_typed_text(event)):
-            event.accept()
-            return True
-        return super().event(event)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -428,6 +419,33 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, "Could not save the model", _sentence(str(e)))
             return
         self.statusBar().showMessage(f"Saved {path}.", 6000)
+
+    # ---- my digits --------------------------------------------------------------------------
+
+    def keep_drawing(self, digit: int) -> None:
+        """Store the drawing, as the network sees it, labelled `digit` in my digits; clear it."""
+        # Exactly what the prediction shows (made anew, in case the pen moved since that frame).
+        seen = None if self.canvas.is_empty() else to_mnist(self.canvas.image(FINE))
+        if seen is None:
+            self.statusBar().showMessage("Draw a digit first, then press its key to keep it.", 5000)
+            return
+        path = my_digits_path()
+        try:
+            samples = add_sample(path, seen, digit)
+        except DigitpadError as e:
+            QMessageBox.warning(self, "Could not keep the drawing",
+                                f"{_sentence(str(e))}\n\nThe drawing is still on the canvas.")
+            return
+        self.canvas.clear()
+        total, same = len(samples.labels), per_digit(samples.labels)[digit]
+        article = "an" if digit == 8 else "a"
+        if total == 1:
+            kept = "1 drawing"
+        elif same == 1:
+            kept = f"{total:,} drawings, 1 of them {article} {digit}"
+        else:
+            kept = f"{total:,} drawings, {same:,} of them {digit}s"
+        self.statusBar().showMessage(f"Stored as {article} {digit} in my digits ({kept}).", 6000)
 
     # ---- data -------------------------------------------------------------------------------
 
@@ -594,13 +612,6 @@ def _separator() -> QFrame:
     line.setFrameShape(QFrame.Shape.HLine)
     line.setFrameShadow(QFrame.Shadow.Sunken)
     return line
-
-
-def _is_typed_text(event: QKeyEvent) -> bool:
-    """A key that types a character (a letter, a digit, Space), not a Ctrl/Alt/Meta combination."""
-    commands = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-                | Qt.KeyboardModifier.MetaModifier)
-    return not event.modifiers() & commands and event.text().isprintable() and event.text() != ""
 
 
 def _sentence(text: str) -> str:

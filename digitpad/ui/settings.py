@@ -1,7 +1,8 @@
 """Where digitpad keeps the user's settings and files.
 
-With DIGITPAD_DATA_DIR set, everything lives in that one directory (settings.ini, models/): handy
-for tests, portable installs and classrooms. Otherwise Qt's usual per-platform places are used.
+With DIGITPAD_DATA_DIR set, everything lives in that one directory (settings.ini, models/,
+my-digits.npz): handy for tests, portable installs and classrooms. Otherwise Qt's usual
+per-platform places are used. digitpad.data_dir resolves the directory, for the command line too.
 """
 
 from __future__ import annotations
@@ -10,23 +11,19 @@ import os
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QSettings
+
+from digitpad.data_dir import APPLICATION as APPLICATION  # re-exported: app.py names the app
+from digitpad.data_dir import DATA_DIR_VARIABLE, user_data_dir
 
 ORGANIZATION = "digitpad"
-APPLICATION = "digitpad"
-DATA_DIR_VARIABLE = "DIGITPAD_DATA_DIR"
 
 T = TypeVar("T", bool, int, float, str)
 
 
 def data_dir() -> Path:
     """The directory for the user's own files (saved models, drawn digits)."""
-    override = os.environ.get(DATA_DIR_VARIABLE)
-    if override:
-        return Path(override).expanduser()
-    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
-    base = Path(location) if location else Path.home() / ".local" / "share"
-    return base / APPLICATION
+    return user_data_dir()  # the same answer as the command line's
 
 
 def models_dir() -> Path:

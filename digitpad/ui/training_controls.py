@@ -8,8 +8,8 @@ apply when the network is reset, and the panel says so while a change is waiting
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -60,6 +60,28 @@ class CompactDoubleSpinBox(QDoubleSpinBox):
         return f"{value:.6g}"
 
 
+class KeepTypedKeys(QObject):
+    """An event filter for combo boxes: keys typed into one (Space opens it, letters pick an
+    item) stay there, rather than the window's bare-key shortcuts (Space, S, R) taking them.
+
+    Before a shortcut fires, Qt asks the focused widget whether it wants the key (a
+    ShortcutOverride event); line edits and spin boxes say yes to typed text, combo boxes don't.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and _is_typed_text(event):
+            event.accept()
+            return True
+        return False
+
+
+def _is_typed_text(event: QKeyEvent) -> bool:
+    """A key that types a character (a letter, a digit, Space), not a Ctrl/Alt/Meta combination."""
+    commands = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                | Qt.KeyboardModifier.MetaModifier)
+    return not event.modifiers() & commands and event.text().isprintable() and event.text() != ""
+
+
 class TrainingControls(QWidget):
     """The right-hand panel. The window connects its buttons and reads settings()."""
 
@@ -79,6 +101,9 @@ class TrainingControls(QWidget):
         layout.addWidget(self._build_step_box())
         layout.addWidget(self._build_network_box())
         layout.addStretch(1)
+        self._keep_typed_keys = KeepTypedKeys(self)
+        for combo in self.findChildren(QComboBox):
+            combo.installEventFilter(self._keep_typed_keys)
 
         self.set_settings(TrainingSettings.from_preset(PRESETS["video"]))
         self.mark_applied()

@@ -1,0 +1,37 @@
+"""Where digitpad keeps the user's own files: one answer for the app and the command line.
+
+With DIGITPAD_DATA_DIR set, everything lives in that one directory (settings.ini, models/,
+my-digits.npz): handy for tests, portable installs and classrooms. Otherwise it is the
+platform's usual place for application data (Qt's GenericDataLocation + "digitpad", e.g.
+~/.local/share/digitpad on Linux).
+
+Only QtCore is needed for the platform default, and only when the variable is not set, so the
+command line can ask without loading any widgets. digitpad.core never imports this module: its
+functions take paths.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APPLICATION = "digitpad"
+DATA_DIR_VARIABLE = "DIGITPAD_DATA_DIR"
+MY_DIGITS_FILE = "my-digits.npz"
+
+
+def user_data_dir() -> Path:
+    """The directory for the user's own files (saved models, drawn digits); may not exist yet."""
+    override = os.environ.get(DATA_DIR_VARIABLE)
+    if override:
+        return Path(override).expanduser()
+    from PySide6.QtCore import QStandardPaths  # QtCore only: no widgets, no display needed
+
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    base = Path(location) if location else Path.home() / ".local" / "share"
+    return base / APPLICATION
+
+
+def my_digits_path() -> Path:
+    """The file holding "my digits": the drawings kept in the app with the keys 0–9."""
+    return user_data_dir() / MY_DIGITS_FILE

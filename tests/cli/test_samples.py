@@ -1,0 +1,278 @@
+"""`digitpad samples`: count, export and import the drawings kept in the app ("my digits")."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from digitpad.cli import main
+from digitpad.core.idx import read_idx, write_idx
+from digitpad.core.samples import (
+    IMAGES_FILE,
+    LABELS_FILE,
+    Samples,
+    add_samples,
+    load_samples,
+    save_samples,
+)
+from tests.cli.conftest import assert_one_error_line, labelled_test_digits
+
+
+@pytest.fixture
+def store(isolated_data_dir):
+    """Where the CLI (and the app) keep my digits in this test."""
+    return isolated_data_dir / "my-digits.npz"
+
+
+@pytest.fixture
+def kept(store, mnist_dir):
+    """My digits holding 13 real handwritten digits: one of each, plus three more 3s."""
+    digits = labelled_test_digits(mnist_dir, 1) + [
+        (image, 3) for image, label in labelled_test_digits(mnist_dir, 4) if label == 3][1:]
+    samples = Samples(np.stack([image for image, _ in digits]),
+                      np.array([label for _, label in digits], np.uint8))
+    add_samples(store, samples)
+    return samples
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["samples", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ---- counting ------------------------------------------------------------------------------
+
+
+def test_no_drawings_yet(capsys, store):
+    code, out, err = run(capsys)
+    assert code == 0 and err == ""
+    assert out.splitlines()[0] == f"my digits: no drawings yet ({store})"
+    assert "press its key" in out
+    code, out, _ = run(capsys, "--json")
+    assert json.loads(out) == {"count": 0, "per_digit": [0] * 10}
+    assert not store.exists()  # looking does not create anything
+
+
+def test_counts_per_digit(capsys, store, kept):
+    code, out, err = run(capsys)
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == f"my digits: 13 drawings in {store}"
+    assert lines[1].split() == ["digit", *map(str, range(10))]
+    assert lines[2].split() == ["drawings", "1", "1", "1", "4", "1", "1", "1", "1", "1", "1"]
+    # Each count sits under its digit.
+    assert lines[1].index(" 3") == lines[2].index(" 4")
+
+
+def test_json(capsys, kept):
+    code, out, _ = run(capsys, "--json")
+    assert code == 0
+    assert out.count("\n") == 1
+    assert json.loads(out) == {"count": 13, "per_digit": [1, 1, 1, 4, 1, 1, 1, 1, 1, 1]}
+
+
+# ---- export --------------------------------------------------------------------------------
+
+
+def test_export_writes_an_idx_pair_that_reads_back_the_same(capsys, kept, tmp_path):
+    folder = tmp_path / "export"
+    code, out, err = run(capsys, "export", str(folder))
+    assert code == 0 and err == ""
+    assert out == (f"exported 13 drawings to {folder / IMAGES_FILE} and {LABELS_FILE}\n")
+    assert sorted(p.name for p in folder.iterdir()) == [IMAGES_FILE, LABELS_FILE]
+    # Uncompressed standard IDX, as MNIST tools expect, and read back by digitpad's own reader.
+    assert (folder / IMAGES_FILE).read_bytes()[:4] == b"\x00\x00\x08\x03"
+    assert (folder / LABELS_FILE).read_bytes()[:4] == b"\x00\x00\x08\x01"
+    np.testing.assert_array_equal(read_idx(folder / IMAGES_FILE), kept.images)
+    np.testing.assert_array_equal(read_idx(folder / LABELS_FILE), kept.labels)
+
+
+def test_export_png_writes_one_picture_per_drawing(capsys, kept, tmp_path):
+    from digitpad.image_io import read_grey
+
+    folder = tmp_path / "export"
+    code, out, _ = run(capsys, "export", str(folder), "--png")
+    assert code == 0
+    assert f"{folder / 'png'}" in out.splitlines()[1]
+    pngs = sorted((folder / "png").rglob("*.png"))
+    assert len(pngs) == 13
+    for index, (image, label) in enumerate(zip(kept.images, kept.labels)):
+        png = folder / "png" / str(label) / f"{index:05d}.png"
+        assert png in pngs
+        shown = np.rint(read_grey(png) * 255).astype(np.uint8)
+        np.testing.assert_array_equal(shown, image)  # white ink on black, like MNIST
+
+
+def test_exported_pngs_read_like_the_drawings_themselves(capsys, kept, tmp_path, trained_model):
+    """`digitpad predict` on the PNGs answers what the network answers for the stored pixels."""
+    from digitpad.core.mnist import as_inputs
+    from digitpad.core.network import Network
+
+    folder = tmp_path / "export"
+    assert run(capsys, "export", str(folder), "--png")[0] == 0
+    pngs = {int(png.stem): png for png in (folder / "png").rglob("*.png")}
+    assert sorted(pngs) == list(range(13))
+    paths = [str(pngs[i]) for i in range(13)]
+    assert main(["predict", "--model", str(trained_model), *paths]) == 0
+    answers = [int(line.split(": ")[1][0]) for line in capsys.readouterr().out.splitlines()]
+    direct = Network.load(trained_model).predict(as_inputs(kept.images)).tolist()
+    assert sum(a == d for a, d in zip(answers, direct)) >= 12, (answers, direct)
+
+
+# ---- import --------------------------------------------------------------------------------
+
+
+def test_import_adds_an_exported_pair(capsys, store, kept, tmp_path):
+    folder = tmp_path / "export"
+    assert run(capsys, "export", str(folder))[0] == 0
+    code, out, err = run(capsys, "import", str(folder))
+    assert code == 0 and err == ""
+    assert out == f"added 13 drawings from {folder} to my digits (now 26, in {store})\n"
+    _, out, _ = run(capsys, "--json")
+    assert json.loads(out) == {"count": 26, "per_digit": [2, 2, 2, 8, 2, 2, 2, 2, 2, 2]}
+    again = load_samples(store)
+    np.testing.assert_array_equal(again.images[13:], kept.images)
+
+
+def test_import_of_a_gzipped_pair_into_an_empty_collection(capsys, store, tmp_path, mnist_dir):
+    digits = labelled_test_digits(mnist_dir, 2)
+    folder = tmp_path / "from a friend"
+    folder.mkdir()
+    write_idx(folder / f"{IMAGES_FILE}.gz", np.stack([d for d, _ in digits]), gzip=True)
+    write_idx(folder / f"{LABELS_FILE}.gz", np.array([n for _, n in digits], np.uint8), gzip=True)
+    code, out, _ = run(capsys, "import", str(folder))
+    assert code == 0 and out.startswith("added 20 drawings ")
+    assert load_samples(store).labels.tolist() == [n for _, n in digits]
+
+
+# ---- mistakes ------------------------------------------------------------------------------
+
+
+def pair(folder, images, labels):
+    folder.mkdir(exist_ok=True)
+    write_idx(folder / IMAGES_FILE, np.asarray(images, np.uint8))
+    write_idx(folder / LABELS_FILE, np.asarray(labels, np.uint8))
+    return folder
+
+
+def wrong_magic(folder):
+    pair(folder, np.zeros((2, 28, 28)), [1, 2])
+    path = folder / LABELS_FILE
+    path.write_bytes(b"\x08\x08" + path.read_bytes()[2:])
+    return folder
+
+
+def without_labels(folder):
+    pair(folder, np.zeros((1, 28, 28)), [1])
+    (folder / LABELS_FILE).unlink()
+    return folder
+
+
+BAD_IMPORTS = {
+    "missing folder": (lambda f: f / "nowhere", "does not exist"),
+    "a file, not a folder": (lambda f: pair(f / "p", np.zeros((1, 28, 28)), [1]) / IMAGES_FILE,
+                             "is not a folder"),
+    "labels file missing": (lambda f: without_labels(f / "p"),
+                            f"{LABELS_FILE} (or {LABELS_FILE}.gz) is missing"),
+    "wrong magic": (lambda f: wrong_magic(f / "p"), "is not an IDX file"),
+    "count mismatch": (lambda f: pair(f / "p", np.zeros((3, 28, 28)), [1, 2]),
+                       "holds 3 images but"),
+    "label out of range": (lambda f: pair(f / "p", np.zeros((2, 28, 28)), [1, 10]),
+                           "label 10 at position 1"),
+    "images not 28x28": (lambda f: pair(f / "p", np.zeros((2, 32, 32)), [1, 2]),
+                         "does not hold 28x28 images"),
+}
+
+
+@pytest.mark.parametrize("make,message", BAD_IMPORTS.values(), ids=BAD_IMPORTS.keys())
+def test_bad_imports_change_nothing(capsys, store, kept, tmp_path, make, message):
+    before = store.read_bytes()
+    code, out, err = run(capsys, "import", str(make(tmp_path)))
+    assert code == 1 and out == ""
+    assert message in assert_one_error_line(err)
+    assert store.read_bytes() == before
+    assert sorted(p.name for p in store.parent.iterdir() if p.name != "settings.ini") == [
+        store.name]  # no temporary file left behind
+
+
+@pytest.mark.parametrize("args", [[], ["--json"], ["export", "EXPORT"], ["import", "IMPORT"]],
+                         ids=["count", "json", "export", "import"])
+def test_a_damaged_collection_is_reported_and_left_alone(capsys, store, tmp_path, args):
+    store.parent.mkdir(parents=True)
+    store.write_bytes(b"PK\x03\x04 my drawings, damaged")
+    pair(tmp_path / "IMPORT", np.zeros((2, 28, 28)), [1, 2])
+    args = [str(tmp_path / a) if a.isupper() else a for a in args]
+    code, out, err = run(capsys, *args)
+    assert code == 1 and out == ""
+    line = assert_one_error_line(err)
+    assert str(store) in line and "move it elsewhere" in line
+    if "import" in args:
+        assert "nothing was added" in line
+    assert store.read_bytes() == b"PK\x03\x04 my drawings, damaged"
+    assert not (tmp_path / "EXPORT").exists()
+
+
+def test_export_with_nothing_kept(capsys, store, tmp_path):
+    code, out, err = run(capsys, "export", str(tmp_path / "out"))
+    assert code == 1 and out == ""
+    assert "no drawings in my digits yet" in assert_one_error_line(err)
+    assert not (tmp_path / "out").exists()
+
+
+def test_export_where_no_folder_can_be(capsys, kept, tmp_path):
+    blocker = tmp_path / "a file"
+    blocker.write_text("x")
+    for target in (blocker, blocker / "export"):
+        code, out, err = run(capsys, "export", str(target), "--png")
+        assert code == 1 and out == ""
+        assert str(target) in assert_one_error_line(err)
+    assert blocker.read_text() == "x"
+
+
+def test_pngs_that_cannot_be_written(capsys, kept, tmp_path):
+    folder = tmp_path / "export"
+    (folder / "png").mkdir(parents=True)
+    (folder / "png" / "3").write_text("a file where a folder must go")
+    code, out, err = run(capsys, "export", str(folder), "--png")
+    assert code == 1
+    assert str(folder / "png" / "3") in assert_one_error_line(err)
+
+
+@pytest.mark.parametrize("args", [["export"], ["import"], ["bogus"], ["export", "a", "b"]])
+def test_usage_mistakes_exit_with_2(capsys, args):
+    with pytest.raises(SystemExit) as exit_:
+        main(["samples", *args])
+    assert exit_.value.code == 2
+    assert_one_error_line(capsys.readouterr().err)
+
+
+# ---- the same collection as the app --------------------------------------------------------
+
+
+def test_without_the_variable_the_cli_uses_the_apps_data_directory(tmp_path, monkeypatch):
+    """No DIGITPAD_DATA_DIR: the command (in a process of its own) and the app agree."""
+    from digitpad.ui import settings
+
+    monkeypatch.delenv("DIGITPAD_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # where Qt looks on Linux
+    expected = tmp_path / "xdg" / "digitpad"
+    assert settings.data_dir() == expected
+    save_samples(settings.data_dir() / "my-digits.npz",
+                 Samples(np.zeros((2, 28, 28), np.uint8), np.array([4, 4], np.uint8)))
+    env = {k: v for k, v in os.environ.items() if k != "DIGITPAD_DATA_DIR"}
+    result = subprocess.run([sys.executable, "-m", "digitpad", "samples"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"my digits: 2 drawings in {expected / 'my-digits.npz'}"
+
+
+def test_with_the_variable_the_cli_uses_that_directory(tmp_path):
+    env = dict(os.environ, DIGITPAD_DATA_DIR=str(tmp_path / "portable"))
+    result = subprocess.run([sys.executable, "-m", "digitpad", "samples", "--json"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stderr == ""
+    assert json.loads(result.stdout) == {"count": 0, "per_digit": [0] * 10}
