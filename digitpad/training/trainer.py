@@ -54,6 +54,9 @@ class EpochResult:
     step: int
     test_cost: float
     test_accuracy: float
+    # (10, 10) int counts on the test set: row = true digit, column = the network's answer.
+    # Left out of == and hash(): comparing arrays there would raise.
+    confusion: np.ndarray | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -334,7 +337,7 @@ class Trainer:
         """Score the network on the test set, a chunk at a time: a reset or a closing window
         waits for one chunk at most, not the whole set. None if interrupted."""
         images, labels = self._data.test_images, self._data.test_labels
-        correct, total_cost = 0, 0.0
+        correct, total_cost, confusion = 0, 0.0, None
         for start in range(0, len(labels), CHUNK):
             if self._interrupted:
                 return None
@@ -342,8 +345,9 @@ class Trainer:
                             labels[start : start + CHUNK])
             correct += int(np.trace(part.confusion))
             total_cost += part.cost * part.count
+            confusion = part.confusion if confusion is None else confusion + part.confusion
         n = max(len(labels), 1)
-        return EpochResult(epoch, self._history.count, total_cost / n, correct / n)
+        return EpochResult(epoch, self._history.count, total_cost / n, correct / n, confusion)
 
 
 def _explain(error: Exception) -> str:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStyle,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -41,8 +42,10 @@ from digitpad.core.samples import add_sample, per_digit
 from digitpad.data_dir import my_digits_path
 from digitpad.training.trainer import Snapshot, Trainer
 from digitpad.ui import settings as user_settings
+from digitpad.ui.backprop_view import BackpropView
 from digitpad.ui.canvas import FINE, Canvas
 from digitpad.ui.cost_plot import CostPlot
+from digitpad.ui.evaluation_view import EvaluationView
 from digitpad.ui.gradient_plot import GradientPlot
 from digitpad.ui.help_text import ABOUT_HTML, BACKPROP_HTML
 from digitpad.ui.mnist_loader import MnistLoader
@@ -55,6 +58,7 @@ from digitpad.ui.training_settings import (
     TrainingSettings,
     save_settings,
 )
+from digitpad.ui.weights_view import WeightsView
 
 FRAME_MS = 33  # ~30 frames a second: status, plots and prediction all refresh on this beat
 # Every frame costs the trainer time (both run Python, and only one thread runs Python at a
@@ -65,6 +69,7 @@ PLOTS_EVERY = 3
 PLOTS_EVERY_WHILE_DRAWING = 5  # 6 Hz: the pen, the cells and the prediction need the time then
 STATUS_EVERY = 3
 REPREDICT_EVERY = 3
+WEIGHTS_EVERY = 15  # 2 Hz: the weight pictures change slowly, and drawing them is not free
 
 
 def check_compatible(network: Network, path: str | Path) -> None:
@@ -187,11 +192,32 @@ class MainWindow(QMainWindow):
         # Middle: the plots, with room above them for a notice.
         self.notice = NoticeBar()
         self.cost_plot = CostPlot()
+        # Below it, four ways to look inside: the gradients of every step, the nudges one
+        # example asks for, what layer 1 has learned, and the mistakes on the test digits.
         self.gradient_plot = GradientPlot()
+        self.backprop_view = BackpropView()
+        self.weights_view = WeightsView()
+        self.evaluation_view = EvaluationView()
+        self.inspectors = QTabWidget()
+        self.inspectors.setObjectName("inspectorTabs")
+        self.inspectors.setDocumentMode(True)
+        for widget, title, tip in (
+            (self.gradient_plot, "Gradients",
+             "How hard backprop nudges each layer's weights, step after step"),
+            (self.backprop_view, "Nudges of your digit",
+             "What the digit on the canvas wants every neuron to do, passed back layer by layer"),
+            (self.weights_view, "Layer 1 weights",
+             "What each neuron of the first layer has learned to look for"),
+            (self.evaluation_view, "Test mistakes",
+             "Which test digits the network gets wrong, and what it takes them for"),
+        ):
+            index = self.inspectors.addTab(widget, title)
+            self.inspectors.setTabToolTip(index, tip)
+        self.inspectors.currentChanged.connect(lambda _: self._refresh_inspectors())
         self.plot_splitter = QSplitter(Qt.Orientation.Vertical)
         self.plot_splitter.setObjectName("plotSplitter")
         self.plot_splitter.addWidget(self.cost_plot)
-        self.plot_splitter.addWidget(self.gradient_plot)
+        self.plot_splitter.addWidget(self.inspectors)
         self.plot_splitter.setChildrenCollapsible(False)
         self.plot_splitter.setSizes([500, 400])
         middle = QWidget()
@@ -281,6 +307,14 @@ class MainWindow(QMainWindow):
         training_menu.addActions([self.start_action, self.step_action, self.reset_action])
         training_menu.addSeparator()
         training_menu.addActions(self.preset_actions)
+        view_menu = bar.addMenu("&View")
+        for index in range(self.inspectors.count()):
+            show = QAction(self.inspectors.tabText(index), self)
+            show.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            show.setStatusTip(self.inspectors.tabToolTip(index))
+            show.triggered.connect(lambda _=False, i=index: self.inspectors.setCurrentIndex(i))
+            self.addAction(show)
+            view_menu.addAction(show)
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.help_action, self.about_action])
 
@@ -477,6 +511,8 @@ class MainWindow(QMainWindow):
     def _drawing_changed(self) -> None:
         # Only mark it: the next frame predicts, so a fast pen costs at most 30 predictions/s.
         self._drawing_dirty = True
+        if self.canvas.is_empty():  # a new drawing: its digit is not known yet
+            self.backprop_view.clear_target()
 
     def _on_frame(self) -> None:
         self._frame += 1
@@ -491,6 +527,9 @@ class MainWindow(QMainWindow):
         if self._frame % plots_every == 0 or not snapshot.is_running:
             self.cost_plot.show_snapshot(snapshot)
             self.gradient_plot.show_snapshot(snapshot)
+            self.evaluation_view.show_epochs(snapshot.epochs)  # cheap unless a new epoch ended
+        if self._frame % WEIGHTS_EVERY == 0 or not snapshot.is_running:
+            self.weights_view.show_network(snapshot.network)  # only drawn while its tab shows
         # New weights change nothing on an empty canvas: no prediction to refresh.
         new_weights = snapshot.network is not self._predicted_with and self._seen is not None
         if self._drawing_dirty or (new_weights and (
@@ -505,11 +544,19 @@ class MainWindow(QMainWindow):
             self._seen = None if ink is None else to_mnist(ink)
             self.prediction.set_seen(self._seen)
         self._predicted_with = network
+        self.backprop_view.show_example(network, self._seen)  # only computed while it shows
         if self._seen is None:
             self.prediction.show_outputs(None)
             return
         outputs = network.forward(self._seen.reshape(1, -1))[0]
         self.prediction.show_outputs(outputs)
+
+    def _refresh_inspectors(self) -> None:
+        """Bring the inspector views up to date now (say, when their tab is chosen)."""
+        snapshot = self.trainer.snapshot()
+        self.weights_view.show_network(snapshot.network)
+        self.evaluation_view.show_epochs(snapshot.epochs)
+        self.backprop_view.show_example(snapshot.network, self._seen)
 
     def _show_status(self, snapshot: Snapshot) -> None:
         epoch = f"Epoch {snapshot.epoch + 1}"
@@ -570,6 +617,9 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1360, 860)
         self._splitter_restored = False
+        tab = store.value("window/inspectorTab")
+        if isinstance(tab, (int, str)) and str(tab).isdigit():
+            self.inspectors.setCurrentIndex(min(int(tab), self.inspectors.count() - 1))
         for key, splitter in (("window/splitter", self.splitter),
                               ("window/plotSplitter", self.plot_splitter)):
             state = store.value(key)
@@ -591,6 +641,7 @@ class MainWindow(QMainWindow):
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/splitter", self.splitter.saveState())
         store.setValue("window/plotSplitter", self.plot_splitter.saveState())
+        store.setValue("window/inspectorTab", self.inspectors.currentIndex())
         settings = self.controls.settings()
         if settings is not None:
             save_settings(store, settings)

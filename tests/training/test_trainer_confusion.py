@@ -1,0 +1,54 @@
+"""The trainer's per-epoch test results carry the test set's confusion matrix."""
+
+import threading
+
+import numpy as np
+
+from digitpad.core import Network
+from digitpad.core.evaluation import evaluate
+from digitpad.training import trainer as trainer_module
+from digitpad.training.trainer import Hyperparameters, Trainer
+
+
+def _train_one_epoch(trainer: Trainer) -> None:
+    trainer.start()
+    while trainer.epoch < 1 or not trainer.snapshot().epochs:
+        threading.Event().wait(0.01)
+    trainer.pause()
+    assert trainer.wait_idle()
+
+
+def test_each_epoch_reports_the_confusion_of_the_whole_test_set(small_mnist, monkeypatch):
+    # Chunks of 30 over 100 test digits: four parts (the last one short) to add up.
+    monkeypatch.setattr(trainer_module, "CHUNK", 30)
+    t = Trainer(Network((784, 16, 10)), small_mnist, Hyperparameters(lr=0.5, batch_size=50))
+    try:
+        _train_one_epoch(t)
+        result = t.snapshot().epochs[-1]
+    finally:
+        t.close()
+    confusion = result.confusion
+    n = len(small_mnist.test_labels)
+    assert confusion.shape == (10, 10) and confusion.dtype.kind == "i"
+    assert confusion.sum() == n
+    assert np.trace(confusion) / n == result.test_accuracy
+    # Rows are the true digits: each row adds up to how many test digits have that label.
+    np.testing.assert_array_equal(confusion.sum(axis=1),
+                                  np.bincount(small_mnist.test_labels, minlength=10))
+
+
+def test_the_confusion_matches_an_evaluation_of_the_same_weights(small_mnist):
+    """Stepping exactly one epoch, the network holds still afterwards: evaluating it directly
+    must give the very matrix the trainer reported."""
+    t = Trainer(Network((784, 16, 10)), small_mnist, Hyperparameters(lr=0.5, batch_size=50))
+    try:
+        for _ in range(600 // 50):
+            t.step()
+            assert t.wait_idle()
+        result = t.snapshot().epochs[-1]
+        expected = evaluate(t.network, small_mnist.test_images, small_mnist.test_labels)
+    finally:
+        t.close()
+    assert result.epoch == 1
+    np.testing.assert_array_equal(result.confusion, expected.confusion)
+    assert result.test_accuracy == expected.accuracy

@@ -1,0 +1,74 @@
+"""The inspector tabs below the cost plot: gradients, one digit's nudges, weights, test mistakes."""
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QTabWidget, QWidget
+
+from tests.ui.window_helpers import draw_seven
+
+
+def test_the_views_of_the_contract_are_tabs_chosen_by_click_or_ctrl_number(qtbot, window):
+    tabs = window.findChild(QTabWidget, "inspectorTabs")
+    names = ["gradientPlot", "backpropView", "weightsView", "evaluationView"]
+    assert [tabs.widget(i).objectName() for i in range(tabs.count())] == names
+    assert tabs.currentWidget().objectName() == "gradientPlot"  # the live picture first
+
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert tabs.currentWidget() is window.findChild(QWidget, "weightsView")
+    bar = tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert tabs.currentWidget() is window.findChild(QWidget, "backpropView")
+
+
+def test_the_nudges_tab_follows_the_drawing_and_the_newest_weights(qtbot, window):
+    view = window.findChild(QWidget, "backpropView")
+    window.inspectors.setCurrentWidget(view)
+    assert view.output_wishes() is None  # nothing drawn yet
+    draw_seven(qtbot, window.canvas)
+    qtbot.waitUntil(lambda: view.output_wishes() is not None)
+
+    seen = window.prediction.seen.image().reshape(1, -1)
+    network = window.trainer.snapshot().network
+    target = view.target
+    expected = -network.backprop(seen, [target]).deltas[-1][0]
+    np.testing.assert_allclose(view.output_wishes(), expected, rtol=1e-4, atol=1e-6)
+
+    window.findChild(QPushButton, "stepButton").click()  # new weights: new wishes
+    qtbot.waitUntil(lambda: not np.allclose(view.output_wishes(), expected))
+
+    window.canvas.clear()
+    qtbot.waitUntil(lambda: view.output_wishes() is None)
+
+
+def test_weights_and_test_mistakes_appear_as_training_goes_on(qtbot, window):
+    weights = window.findChild(QWidget, "weightsView")
+    mistakes = window.findChild(QWidget, "evaluationView")
+    window.inspectors.setCurrentWidget(weights)
+    qtbot.waitUntil(lambda: weights.tile_count() == 16)  # one square per neuron of layer 1
+    first = weights.tiles().copy()
+
+    window.controls.batch_spin.setValue(200)  # 600 training digits: an epoch is 3 steps
+    window.trainer.start()
+    qtbot.waitUntil(lambda: window.trainer.epoch >= 1)
+    window.trainer.pause()
+    assert window.trainer.wait_idle()
+    qtbot.waitUntil(lambda: not np.allclose(weights.tiles(), first))
+
+    window.inspectors.setCurrentWidget(mistakes)
+    qtbot.waitUntil(lambda: mistakes.confusion() is not None)
+    last = window.trainer.snapshot().epochs[-1]
+    np.testing.assert_array_equal(mistakes.confusion(), last.confusion)
+    assert f"epoch {last.epoch}" in mistakes.title_text()
+
+
+def test_the_chosen_tab_is_remembered(qtbot, small_mnist):
+    from digitpad.app import create_window
+
+    first = create_window(data=small_mnist)
+    qtbot.addWidget(first)
+    first.inspectors.setCurrentIndex(3)
+    first.close()
+    second = create_window(data=small_mnist)
+    qtbot.addWidget(second)
+    assert second.inspectors.currentIndex() == 3
+    second.close()
