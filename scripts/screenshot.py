@@ -1,7 +1,12 @@
 """Make docs/screenshot.png: the real window, mid-training, with a digit drawn by mouse events.
 
     python scripts/screenshot.py [--output docs/screenshot.png] [--seconds 6] [--size 1360x860]
-                                 [--dark]
+                                 [--dark] [--tab N] [--target D]
+
+The README's pictures:
+    python scripts/screenshot.py
+    python scripts/screenshot.py --dark --output docs/screenshot-dark.png
+    python scripts/screenshot.py --tab 2 --target 8 --output docs/screenshot-nudges.png
 
 Runs offscreen (no display needed): loads the bundled MNIST, trains the video's network for a
 few seconds, draws a 3 on the canvas with real mouse events, lets the prediction catch up and
@@ -27,6 +32,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=6.0, help="training time before the shot")
     parser.add_argument("--size", default="1360x860", help="window size, WIDTHxHEIGHT")
     parser.add_argument("--dark", action="store_true", help="use a dark palette")
+    parser.add_argument("--tab", type=int, default=1,
+                        help="the inspector tab to show under the cost plot (1 = gradients)")
+    parser.add_argument("--target", type=int, choices=range(10),
+                        help="on the nudges tab, click this digit: 'what if it were a D?'")
     return parser.parse_args()
 
 
@@ -70,7 +79,7 @@ def main() -> int:
 
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QToolButton
 
     from digitpad.app import create_window
     from digitpad.ui.resources import app_icon
@@ -99,6 +108,7 @@ def main() -> int:
         print("screenshot: MNIST did not load within 30 s", file=sys.stderr)
         return 1
 
+    window.inspectors.setCurrentIndex(args.tab - 1)
     window.toggle_training()
     run_for(args.seconds / 2)
 
@@ -112,6 +122,9 @@ def main() -> int:
             run_for(0.01)  # a person's pace: the prediction follows the pen
         QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                            points[-1])
+    if args.target is not None:
+        button = window.backprop_view.findChild(QToolButton, f"targetDigit{args.target}")
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     run_for(args.seconds / 2)
 
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -70,6 +70,7 @@ PLOTS_EVERY_WHILE_DRAWING = 5  # 6 Hz: the pen, the cells and the prediction nee
 STATUS_EVERY = 3
 REPREDICT_EVERY = 3
 WEIGHTS_EVERY = 15  # 2 Hz: the weight pictures change slowly, and drawing them is not free
+NUDGES_EVERY = 3  # 10 Hz: one example's backprop, drawn layer by layer
 
 
 def check_compatible(network: Network, path: str | Path) -> None:
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self._seed = 0  # Reset draws new random weights: seed 1, 2, 3, …
         self._drawing_dirty = True  # the canvas changed since the last prediction
         self._seen: np.ndarray | None = None  # the drawing as the network sees it
+        self._nudged: tuple = (None, None)  # the weights and drawing the nudges tab shows
         self._predicted_with: Network | None = None
         self._shown_error: str | None = None
         self._status_text: dict[str, str] = {}
@@ -535,6 +537,11 @@ class MainWindow(QMainWindow):
         if self._drawing_dirty or (new_weights and (
                 self._frame % REPREDICT_EVERY == 0 or not snapshot.is_running)):
             self._predict(snapshot.network)
+        network, seen = self._predicted_with, self._seen
+        if (network is not self._nudged[0] or seen is not self._nudged[1]) and (
+                self._frame % NUDGES_EVERY == 0 or not snapshot.is_running):
+            self._nudged = (network, seen)
+            self.backprop_view.show_example(network, seen)  # only computed while it shows
 
     def _predict(self, network: Network) -> None:
         """Run the drawing through `network` (the newest weights the trainer published)."""
@@ -544,7 +551,6 @@ class MainWindow(QMainWindow):
             self._seen = None if ink is None else to_mnist(ink)
             self.prediction.set_seen(self._seen)
         self._predicted_with = network
-        self.backprop_view.show_example(network, self._seen)  # only computed while it shows
         if self._seen is None:
             self.prediction.show_outputs(None)
             return
