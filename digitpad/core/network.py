@@ -156,42 +156,47 @@ class Network:
         """
         # Python floats: a NumPy float64 here would silently turn float32 weights into float64.
         lr, l2, momentum = float(lr), float(l2), float(momentum)
+        if not math.isfinite(lr + l2 + momentum):  # an infinite step overflows nothing: say so
+            raise _diverged(lr, "a setting is not a finite number")
         # Any overflow means divergence, even where a bounded cost (sigmoid outputs) stays
         # finite because the overflowing neurons saturate.
         try:
             with np.errstate(over="raise", invalid="raise"):
-                cost, norms, params, velocity = self._step(X, y, lr, l2, momentum)
+                cost, squares, params, velocity = self._step(X, y, lr, l2, momentum)
         except FloatingPointError:
             raise _diverged(lr, "its numbers overflowed") from None
-        # Only a finite step is taken, so the weights are always the last good ones. (BLAS
-        # threads do not report overflow to errstate; this catches what they let through.)
+        # Only a finite step is taken, so the weights are always the last good ones. BLAS does
+        # not report overflow to errstate: a NaN or inf it made shows in the cost or in a
+        # gradient's size. Finite weights and gradients then give finite new weights (the
+        # update itself runs under errstate).
         if not math.isfinite(cost):
             raise _diverged(lr, f"the cost became {cost}")
-        if not all(np.isfinite(p).all() for p in params):
-            raise _diverged(lr, "the weights would overflow")
+        if not math.isfinite(sum(squares)):
+            raise _diverged(lr, "the gradient overflowed")
         L = len(self.weights)
         self.weights, self.biases = params[:L], params[L:]
         self._velocity = velocity
-        return StepStats(cost, norms)
+        return StepStats(cost, [math.sqrt(s) for s in squares[:L]])
 
     def _step(self, X, y, lr: float, l2: float, momentum: float):
-        """The cost, ‖∂C/∂Wˡ‖ per layer, and the new parameters (and velocities) of one step."""
+        """The cost, the squared size ‖g‖² of every gradient (weights, then biases), and the new
+        parameters (and velocities) of one step."""
         X = self._inputs(X)
         Y = self._one_hot(y, len(X))
         grads, z_out, log_a = self._backprop(X, Y, l2)
         cost = self._total_cost(z_out, Y, l2, log_a)
-        # ‖∂C/∂Wˡ‖ now: the plain step below reuses the gradients' arrays.
-        norms = [math.sqrt(np.vdot(gw, gw)) for gw in grads.weights]
         params, grads_all = self.weights + self.biases, grads.weights + grads.biases
+        # Measured now: the plain step below reuses the gradients' arrays.
+        squares = [float(np.vdot(g, g)) for g in grads_all]
         if momentum:
             # v ← μv − η∇C; w ← w + v: a ball rolling downhill that keeps some speed.
             old_v = self._velocity or [np.zeros_like(g) for g in grads_all]
             velocity = [momentum * v - lr * g for v, g in zip(old_v, grads_all)]
-            return cost, norms, [p + v for p, v in zip(params, velocity)], velocity
+            return cost, squares, [p + v for p, v in zip(params, velocity)], velocity
         # w ← w − η ∂C/∂w: one step downhill, computed in the gradient's own (new) array, so
         # the current weights stay intact until the step is known to be good.
         new = [np.add(p, np.multiply(g, -lr, out=g), out=g) for p, g in zip(params, grads_all)]
-        return cost, norms, new, None
+        return cost, squares, new, None
 
     # ---- conveniences -----------------------------------------------------------------------
 
@@ -228,9 +233,14 @@ class Network:
         k = self.sizes[-1]
         if y.shape != (n,):
             raise ValueError(f"there must be one label per example: {n} examples, labels {y.shape}")
-        if y.ndim != 1 or y.dtype.kind not in "iu" or (y.size and (y.min() < 0 or y.max() >= k)):
-            raise ValueError(f"labels must be a 1-D array of integers in [0, {k})")
-        return self._identity[y]
+        bad = ValueError(f"labels must be a 1-D array of integers in [0, {k})")
+        # Unsigned labels (MNIST's uint8) cannot be negative: one check fewer per step.
+        if y.dtype.kind not in "iu" or (y.dtype.kind == "i" and y.size and y.min() < 0):
+            raise bad
+        try:
+            return self._identity[y]  # a label ≥ k has no row: IndexError
+        except IndexError:
+            raise bad from None
 
     # ---- files ------------------------------------------------------------------------------
 
