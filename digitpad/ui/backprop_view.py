@@ -25,7 +25,6 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
-    QHelpEvent,
     QImage,
     QPainter,
     QPainterPath,
@@ -40,13 +39,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QSizePolicy,
     QToolButton,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from digitpad.core.network import Network
 from digitpad.ui import theme
+from digitpad.ui.tooltips import show_tooltip_for_part
 
 DIGITS = 10
 MAX_BARS = 64
@@ -534,10 +533,7 @@ class BackpropView(QWidget):
         self._note.setStyleSheet(f"color: {quiet};")
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            QToolTip.showText(event.globalPos(), self.tooltip_at(QPointF(event.pos())), self)
-            return True
-        return super().event(event)
+        return show_tooltip_for_part(self, event) or super().event(event)
 
     # ---- painting -----------------------------------------------------------------------------
 

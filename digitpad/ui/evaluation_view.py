@@ -18,15 +18,15 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
-    QHelpEvent,
     QPainter,
     QPaintEvent,
     QPalette,
 )
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from digitpad.training.trainer import EpochResult
 from digitpad.ui import theme
+from digitpad.ui.tooltips import show_tooltip_for_part
 
 PLACEHOLDER = ("The test results appear after the first epoch (one pass over the 60,000 "
                "training digits)")
@@ -251,10 +251,7 @@ class EvaluationView(QWidget):
             self.update()
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            QToolTip.showText(event.globalPos(), self.tooltip_at(QPointF(event.pos())), self)
-            return True
-        return super().event(event)
+        return show_tooltip_for_part(self, event) or super().event(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self._ensure_current()  # only if it was hidden when the results came: normally a no-op

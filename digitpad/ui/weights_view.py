@@ -20,7 +20,6 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
-    QHelpEvent,
     QImage,
     QLinearGradient,
     QPainter,
@@ -28,10 +27,11 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
 )
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from digitpad.core.network import Network
 from digitpad.ui import theme
+from digitpad.ui.tooltips import show_tooltip_for_part
 
 MAX_TILES = 64
 """Wide layers show their first MAX_TILES neurons: more would be too small to read."""
@@ -316,10 +316,7 @@ class WeightsView(QWidget):
             self.update()
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            QToolTip.showText(event.globalPos(), self.tooltip_at(QPointF(event.pos())), self)
-            return True
-        return super().event(event)
+        return show_tooltip_for_part(self, event) or super().event(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self._ensure_current()  # only if it was hidden when the network came: normally a no-op
