@@ -156,8 +156,9 @@ class Network:
         """
         # Python floats: a NumPy float64 here would silently turn float32 weights into float64.
         lr, l2, momentum = float(lr), float(l2), float(momentum)
-        if not math.isfinite(lr + l2 + momentum):  # an infinite step overflows nothing: say so
-            raise _diverged(lr, "a setting is not a finite number")
+        for name, value in (("learning rate", lr), ("L2", l2), ("momentum", momentum)):
+            if not math.isfinite(value):  # an infinite step overflows nothing: refuse it here
+                raise SettingsError(f"the {name} must be a finite number, not {value}")
         # Any overflow means divergence, even where a bounded cost (sigmoid outputs) stays
         # finite because the overflowing neurons saturate.
         try:

@@ -64,6 +64,11 @@ def load_samples(path: str | Path) -> Samples:
         raise _damaged(path, "is not a file")
     if path.stat().st_size > MAX_NPZ_BYTES:
         raise _damaged(path, "is too large to be a collection of drawings")
+    try:  # an unreadable file is not a damaged one: say which it is
+        with open(path, "rb"):
+            pass
+    except OSError as e:
+        raise DataError(f"cannot read {path}: {e.strerror or e}") from None
     if not zipfile.is_zipfile(path):
         raise _damaged(path, "is not an .npz archive, or it is truncated")
     try:

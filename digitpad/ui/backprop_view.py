@@ -6,7 +6,7 @@ draws the wishes −δ, the direction that lowers this example's cost:
 
     output layer   each digit's activation a (grey) and an arrow −δ: the target up, others down
     hidden layers  last to first, one bar per neuron: the output wishes passed back,
-                   δ = (Wᵀδ) ⊙ σ′(z)
+                   δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ) ⊙ σ′(zˡ)  (rows are examples, as in core.network)
     layer 1        the nudge to the weights into the layer-1 neuron with the largest |δ|:
                    −∂c/∂W[:, j] = −x·δⱼ, drawn on the 28×28 grid of pixels it comes from
 
@@ -74,7 +74,7 @@ OUTPUT_TIP = (
 HIDDEN_TIP = (
     "Layer {layer}, {count} neurons. Only the output layer is told the right answer, so a hidden\n"
     "neuron's wish is worked out from the layer after it: the wishes there, sent back along\n"
-    "the weights that connect them (Wᵀδ: a neuron with a strong connection to an output that\n"
+    "the weights that connect them (δWᵀ: a neuron with a strong connection to an output that\n"
     "wants to rise is asked to change a lot), times how much the neuron can still move\n"
     "(σ′(z): a saturated neuron cannot). That is why backpropagation runs backwards.\n"
     "{more} bar: this example wants the neuron more active; {less}: less active.\n"
@@ -361,7 +361,7 @@ class BackpropView(QWidget):
             return ""
         if not self._wishes.hidden_wishes:
             return f"output neuron {self._wishes.neuron}"
-        return f"neuron {self._wishes.neuron} of layer 1"
+        return f"neuron {self._wishes.neuron + 1} of layer 1"  # counted from 1, as in Weights
 
     def _target_clicked(self, digit: int) -> None:
         if digit != self._chosen:
@@ -696,7 +696,7 @@ class BackpropView(QWidget):
         painter.setBrush(c.text)
         painter.drawPath(path)
         font = self._fonts()[1]
-        words = f"neuron {self._wishes.neuron}"
+        words = f"neuron {self._wishes.neuron + 1}"
         width = QFontMetricsF(font).horizontalAdvance(words) + 2
         height = QFontMetricsF(font).height()
         painter.setFont(font)
@@ -775,7 +775,12 @@ class BackpropView(QWidget):
 
 
 def _hidden_caption(l: int, count: int) -> str:
-    return f"layer {l + 1} ({count} neurons): δ = (Wᵀδ) ⊙ σ′(z)"
+    here, after = _superscript(l + 1), _superscript(l + 2)
+    return f"layer {l + 1} ({count} neurons): −δ{here}, where δ{here} = (δ{after} Wᵀ) ⊙ σ′(z{here})"
+
+
+def _superscript(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def _hidden_note(shown: int, count: int) -> str:

@@ -50,7 +50,7 @@ class GradientPlot(pg.PlotWidget):
         item.setLogMode(x=False, y=True)
         # Labels on the decades only (0.01, 0.1, 1); the ticks for 2, 3, … 9 times a decade
         # between them stay unlabelled: pyqtgraph labels them all, which crowds a short axis.
-        decades = range(-12, 4)
+        decades = range(-15, 10)
         item.getAxis("left").setTicks([
             [(d, f"{10.0 ** d:g}") for d in decades],
             [(d + np.log10(k), "") for d in decades for k in range(2, 10)],

@@ -468,7 +468,7 @@ class MainWindow(QMainWindow):
         path = my_digits_path()
         try:
             samples = add_sample(path, seen, digit)
-        except DigitpadError as e:
+        except (DigitpadError, OSError) as e:  # a damaged collection, or a folder we cannot use
             QMessageBox.warning(self, "Could not keep the drawing",
                                 f"{_sentence(str(e))}\n\nThe drawing is still on the canvas.")
             return

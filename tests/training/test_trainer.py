@@ -1,4 +1,5 @@
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -13,6 +14,14 @@ def trainer(small_mnist):
     t = Trainer(Network((784, 16, 10)), small_mnist, Hyperparameters(lr=0.5, batch_size=50))
     yield t
     t.close()
+
+
+def wait_until(condition, timeout: float = 20.0) -> None:
+    """Poll until `condition()` holds; fail (rather than hang) if it never does."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the trainer never got there"
+        time.sleep(0.001)
 
 
 def _weights(net: Network) -> list[np.ndarray]:
@@ -34,21 +43,18 @@ def test_step_runs_exactly_one_mini_batch(trainer):
 
 def test_start_trains_until_paused(trainer):
     trainer.start()
-    deadline = threading.Event()
-    while trainer.steps < 30:
-        deadline.wait(0.01)
+    wait_until(lambda: trainer.steps >= 30)
     trainer.pause()
     assert trainer.wait_idle()
     done = trainer.steps
-    deadline.wait(0.1)
+    time.sleep(0.1)
     assert trainer.steps == done
     assert not trainer.is_running
 
 
 def test_training_learns_and_reports_each_epoch(trainer):
     trainer.start()
-    while trainer.epoch < 3:
-        threading.Event().wait(0.01)
+    wait_until(lambda: trainer.epoch >= 3)
     trainer.pause()
     trainer.wait_idle()
     snap = trainer.snapshot()
@@ -90,8 +96,7 @@ def test_snapshot_network_is_a_copy_that_follows_training(trainer):
 def test_divergence_pauses_and_keeps_the_last_good_weights(trainer):
     trainer.hyper.lr = 1e38
     trainer.start()
-    while trainer.is_running:
-        threading.Event().wait(0.01)
+    wait_until(lambda: not trainer.is_running)
     trainer.wait_idle()
     snap = trainer.snapshot()
     assert "diverged" in snap.error and "smaller learning rate" in snap.error
@@ -120,17 +125,28 @@ def test_an_unexpected_error_stops_training_with_a_message_and_the_worker_lives_
     assert trainer.steps == 2 and trainer.snapshot().error is None
 
 
-def test_pausing_publishes_the_newest_weights(trainer):
-    for _ in range(5):
-        trainer.start()
-        while trainer.steps < 3:
-            threading.Event().wait(0.001)
-        trainer.pause()
-        assert trainer.wait_idle()
-        published = trainer.snapshot().network
-        # What a Save or a prediction right after Pause uses: the weights training ended with.
-        assert all(np.array_equal(a, b) for a, b in zip(published.weights,
-                                                          trainer.network.weights))
+def _published_is_live(trainer) -> bool:
+    published = trainer.snapshot().network
+    return all(np.array_equal(a, b) for a, b in zip(published.weights, trainer.network.weights))
+
+
+def test_when_training_stops_the_published_weights_are_the_newest(trainer, monkeypatch):
+    """What a Save or a prediction uses once training has stopped: the weights it ended with,
+    not a copy from the last time the worker published while running."""
+    monkeypatch.setattr(trainer_module, "SNAPSHOT_INTERVAL_S", 1e9)  # none while it runs
+    trainer.start()
+    wait_until(lambda: trainer.steps >= 10)
+    trainer.pause()
+    assert trainer.wait_idle()
+    assert _published_is_live(trainer)
+
+    trainer.start()
+    wait_until(lambda: trainer.steps >= 20)
+    trainer.hyper.lr = 1e38  # a step diverges soon: training stops by itself
+    wait_until(lambda: not trainer.is_running)
+    assert trainer.wait_idle()
+    assert trainer.snapshot().diverged
+    assert _published_is_live(trainer)
 
 
 def test_a_long_run_keeps_only_the_newest_history(monkeypatch, small_mnist):
@@ -168,13 +184,11 @@ def test_reset_does_not_wait_for_the_whole_test_set(monkeypatch, trainer):
     assert started.wait(10)
     trainer.reset(Network((784, 16, 10), seed=5))
     assert len(calls) <= 2  # the chunk under way, and at most one more that had begun
-    assert trainer.snapshot().epochs == []
 
 
 def test_reset_replaces_the_network_and_clears_history(trainer):
     trainer.start()
-    while trainer.steps < 5:
-        threading.Event().wait(0.01)
+    wait_until(lambda: trainer.steps >= 5)
     fresh = Network((784, 8, 10), seed=3)
     trainer.reset(fresh)
     assert not trainer.is_running
