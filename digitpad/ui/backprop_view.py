@@ -55,12 +55,8 @@ would be thinner than a pixel at the usual size."""
 PLACEHOLDER = "Draw a digit: this view shows what it wants to change"
 NO_NETWORK = "No network yet: once there is one, this view shows what your digit wants to change"
 
-# Red for "more" (an output or neuron this example wants higher, a weight it wants stronger),
-# blue for "less". The same pair as the weights view; red/blue differ in lightness and on the
-# blue-yellow axis, so they stay apart for most colour-blind eyes, and the captions name them.
-MORE = {False: QColor("#c0392b"), True: QColor("#ff6b5e")}  # keyed by theme.is_dark()
-LESS = {False: QColor("#1f5fae"), True: QColor("#5fa8ff")}
-MORE_WORD, LESS_WORD = "red", "blue"
+# theme.more_color for what this example wants higher or stronger, theme.less_color for lower.
+MORE_WORD, LESS_WORD = theme.MORE_WORD, theme.LESS_WORD
 
 OUTPUT_TIP = (
     "The output layer, one column per digit.\n"
@@ -162,6 +158,7 @@ class BackpropView(QWidget):
         self._look: tuple | None = None  # what is drawn, to skip repaints that change nothing
         self._layout_cache: _Layout | None = None
         self._caption_cache: tuple[tuple, QTextDocument] | None = None
+        self._nudge_image: QImage | None = None  # made when the wishes change, not in paintEvent
 
         self._target_row = QWidget(self)
         row = QHBoxLayout(self._target_row)
@@ -325,6 +322,7 @@ class BackpropView(QWidget):
                              f"{DIGITS} outputs, not {network.describe()}")
         else:
             self._wishes = example_wishes(network, image, self._chosen)
+        self._make_nudge_image()
         self._sync_controls()
         look = self._look_of(self._wishes, self._message)
         if look != self._look:
@@ -523,10 +521,20 @@ class BackpropView(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_note"):
             self._apply_palette()
+            self._make_nudge_image()
             self.update()
         elif event.type() == QEvent.Type.FontChange:
             self._layout_cache = None
             self.update()
+
+    def _make_nudge_image(self) -> None:
+        """The weight nudge on the theme's diverging scale, relative to its largest |value|."""
+        if self._wishes is None:
+            self._nudge_image = None
+            return
+        nudge = self._wishes.nudge
+        biggest = float(np.abs(nudge).max(initial=0.0)) or 1.0
+        self._nudge_image = theme.rgb_image(theme.diverging_rgb(nudge / biggest, self.palette()))
 
     def _apply_palette(self) -> None:
         quiet = theme.text_color(self.palette(), 170).name(QColor.NameFormat.HexArgb)
@@ -548,11 +556,11 @@ class BackpropView(QWidget):
             painter.drawText(layout.area, int(Qt.AlignmentFlag.AlignCenter)
                              | int(Qt.TextFlag.TextWordWrap), self._message or PLACEHOLDER)
         else:
-            dark = theme.is_dark(palette)
             colours = _Colours(
                 text=theme.text_color(palette), quiet=theme.text_color(palette, 160),
                 faint=theme.text_color(palette, 40), grey=theme.text_color(palette, 110),
-                more=MORE[dark], less=LESS[dark], zero=palette.color(QPalette.ColorRole.Base))
+                more=theme.more_color(palette), less=theme.less_color(palette),
+                zero=palette.color(QPalette.ColorRole.Base))
             self._paint_outputs(painter, layout, colours)
             self._paint_hidden(painter, layout, colours)
             self._paint_nudge(painter, layout, colours)
@@ -745,7 +753,6 @@ class BackpropView(QWidget):
         return document
 
     def _paint_nudge(self, painter: QPainter, layout: _Layout, c: _Colours) -> None:
-        wishes = self._wishes
         key = (self._neuron_words(), layout.nudge_caption.width(), self.font().key(),
                c.text.rgba(), c.more.rgba(), c.less.rgba())
         if self._caption_cache is None or self._caption_cache[0] != key:
@@ -759,7 +766,7 @@ class BackpropView(QWidget):
         painter.restore()
 
         rect = layout.nudge_image
-        image = diverging_image(wishes.nudge, c.zero, c.more, c.less)
+        image = self._nudge_image
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -785,22 +792,6 @@ def _superscript(number: int) -> str:
 
 def _hidden_note(shown: int, count: int) -> str:
     return f"{shown} of {count} with the largest wishes"
-
-
-def diverging_image(values: np.ndarray, zero: QColor, positive: QColor,
-                    negative: QColor) -> QImage:
-    """A 2-D array as an RGB image, one pixel per value: `zero` at 0, `positive` at the largest
-    |value| above it, `negative` at the same distance below."""
-    rows, cols = values.shape
-    biggest = float(np.abs(values).max(initial=0.0)) or 1.0
-    t = (values / biggest).reshape(rows, cols, 1)
-    z = np.array(zero.getRgb()[:3], np.float64)
-    pos = np.array(positive.getRgb()[:3], np.float64) - z
-    neg = np.array(negative.getRgb()[:3], np.float64) - z
-    rgb = z + np.where(t >= 0, pos, neg) * np.abs(t)
-    rgb = np.ascontiguousarray(np.clip(rgb + 0.5, 0, 255).astype(np.uint8))
-    # copy(): the QImage must own its pixels, not borrow the NumPy buffer.
-    return QImage(rgb.data, cols, rows, 3 * cols, QImage.Format.Format_RGB888).copy()
 
 
 def _arrow(painter: QPainter, x: float, y0: float, y1: float, shaft: float,

@@ -6,8 +6,9 @@ background, axes and text the palette's colours, and pick line colours that read
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QGraphicsItem
 
 # Colour-blind-friendly hues of medium lightness (Tableau 10): visible on white and on near-black.
@@ -34,6 +35,41 @@ def text_color(palette: QPalette, alpha: int = 255) -> QColor:
     color = QColor(palette.color(QPalette.ColorRole.WindowText))
     color.setAlpha(alpha)
     return color
+
+
+# Red for "more" (a weight that excites, an output or neuron to raise, a weight to strengthen),
+# blue for "less". Red and blue differ in lightness and on the blue-yellow axis, so they stay
+# apart for most colour-blind eyes; the captions name them. Lighter versions on dark themes.
+MORE_WORD, LESS_WORD = "red", "blue"
+
+
+def more_color(palette: QPalette) -> QColor:
+    return QColor("#ff6b5e") if is_dark(palette) else QColor("#c0392b")
+
+
+def less_color(palette: QPalette) -> QColor:
+    return QColor("#5fa8ff") if is_dark(palette) else QColor("#1f5fae")
+
+
+def diverging_rgb(t: np.ndarray, palette: QPalette) -> np.ndarray:
+    """uint8 RGB colours, shape t.shape + (3,), for values t in [-1, 1]: the palette's Base
+    colour at 0, more_color at +1, less_color at -1."""
+    z = np.array(palette.color(QPalette.ColorRole.Base).getRgb()[:3], np.float32)
+    pos = np.array(more_color(palette).getRgb()[:3], np.float32) - z
+    neg = np.array(less_color(palette).getRgb()[:3], np.float32) - z
+    t = np.nan_to_num(np.asarray(t, np.float32))[..., None]
+    # A little more colour for middling values (|t|^0.75) than a straight ramp gives: most of
+    # them are far smaller than the largest, and would all look like paper.
+    rgb = z + np.where(t >= 0, pos, neg) * np.minimum(np.abs(t), 1) ** np.float32(0.75)
+    return np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+
+
+def rgb_image(rgb: np.ndarray) -> QImage:
+    """A (rows, cols, 3) uint8 array as a QImage that owns its pixels."""
+    rows, cols, _ = rgb.shape
+    rgb = np.ascontiguousarray(rgb)
+    # copy(): the QImage must own its pixels, not borrow the NumPy buffer.
+    return QImage(rgb.data, cols, rows, 3 * cols, QImage.Format.Format_RGB888).copy()
 
 
 def warning_color(palette: QPalette) -> QColor:

@@ -36,12 +36,9 @@ from digitpad.ui.tooltips import show_tooltip_for_part
 MAX_TILES = 64
 """Wide layers show their first MAX_TILES neurons: more would be too small to read."""
 
-# Diverging colours: a weight's sign picks the hue, its size (relative to the tile's largest)
-# how far from the paper colour it goes. Red/blue read the same to most colour-blind people
-# (they differ in lightness and in the blue-yellow axis), and the caption names them.
-EXCITE = {False: QColor("#c0392b"), True: QColor("#ff6b5e")}  # keyed by is_dark()
-INHIBIT = {False: QColor("#1f5fae"), True: QColor("#5fa8ff")}
-EXCITE_WORD, INHIBIT_WORD = "red", "blue"
+# A weight's sign picks the hue, its size (relative to the tile's largest) how far from the
+# paper colour it goes: theme.diverging_rgb, the same scale as the nudges view.
+EXCITE_WORD, INHIBIT_WORD = theme.MORE_WORD, theme.LESS_WORD
 
 _GAP = 4.0  # pixels between tiles
 _MARGIN = 8.0
@@ -64,26 +61,11 @@ def neuron_tiles(weights: np.ndarray, limit: int = MAX_TILES) -> np.ndarray:
     return tiles
 
 
-def tile_strip(tiles: np.ndarray, zero: QColor, positive: QColor, negative: QColor) -> QImage:
-    """All tiles stacked top to bottom in one RGB image, one pixel per weight: the paper colour
-    at 0, `positive` at +1, `negative` at -1."""
+def tile_strip(tiles: np.ndarray, palette: QPalette) -> QImage:
+    """All tiles stacked top to bottom in one RGB image, one pixel per weight, on the theme's
+    diverging scale (the paper colour at 0, "more" at +1, "less" at -1)."""
     k, side, _ = tiles.shape
-    rgb = np.ascontiguousarray(weight_colours(tiles.reshape(k * side, side), zero, positive,
-                                              negative))
-    # copy(): the QImage must own its pixels, not borrow the NumPy buffer.
-    return QImage(rgb.data, side, k * side, 3 * side, QImage.Format.Format_RGB888).copy()
-
-
-def weight_colours(t: np.ndarray, zero: QColor, positive: QColor, negative: QColor) -> np.ndarray:
-    """uint8 RGB colours, shape t.shape + (3,), for values t in [-1, 1]."""
-    z = np.array(zero.getRgb()[:3], np.float32)
-    pos = np.array(positive.getRgb()[:3], np.float32) - z
-    neg = np.array(negative.getRgb()[:3], np.float32) - z
-    t = np.nan_to_num(np.asarray(t, np.float32))[..., None]
-    # A little more colour for the middling weights (|t|^0.75) than a straight ramp gives: most
-    # of a neuron's weights are far smaller than its largest, and would all look like paper.
-    rgb = z + np.where(t >= 0, pos, neg) * np.minimum(np.abs(t), 1) ** np.float32(0.75)
-    return np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+    return theme.rgb_image(theme.diverging_rgb(tiles.reshape(k * side, side), palette))
 
 
 class WeightsView(QWidget):
@@ -186,10 +168,7 @@ class WeightsView(QWidget):
         if self._tiles is None or len(self._tiles) == 0:
             self._strip = None
             return
-        palette = self.palette()
-        dark = theme.is_dark(palette)
-        self._strip = tile_strip(self._tiles, palette.color(QPalette.ColorRole.Base),
-                                 EXCITE[dark], INHIBIT[dark])
+        self._strip = tile_strip(self._tiles, self.palette())
 
     # ---- text and geometry ------------------------------------------------------------------
 
@@ -364,14 +343,12 @@ class WeightsView(QWidget):
     def _paint_legend(self, painter: QPainter, rect: QRectF, font: QFont) -> None:
         """A colour bar from full inhibition through zero to full excitation, labelled."""
         palette = self.palette()
-        dark = theme.is_dark(palette)
         metrics = QFontMetricsF(font)
         bar_width = min(rect.width(), 200.0)
         bar = QRectF(rect.left(), rect.top() + 2, bar_width, rect.height() - metrics.height() - 4)
         gradient = QLinearGradient(bar.topLeft(), bar.topRight())
         # The very colours of the tiles, from -1 to +1.
-        ramp = weight_colours(np.linspace(-1, 1, 21), palette.color(QPalette.ColorRole.Base),
-                              EXCITE[dark], INHIBIT[dark])
+        ramp = theme.diverging_rgb(np.linspace(-1, 1, 21), palette)
         for i, (r, g, b) in enumerate(ramp.tolist()):
             gradient.setColorAt(i / 20, QColor(r, g, b))
         painter.setPen(QPen(theme.text_color(palette, 60), 1))

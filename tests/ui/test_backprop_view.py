@@ -7,7 +7,8 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QLabel, QToolButton
 
 from digitpad.core import Network
-from digitpad.ui.backprop_view import LESS, MAX_BARS, MORE, PLACEHOLDER, BackpropView
+from digitpad.ui import theme
+from digitpad.ui.backprop_view import MAX_BARS, PLACEHOLDER, BackpropView
 
 
 def stroke_image(column: int = 14) -> np.ndarray:
@@ -239,9 +240,8 @@ def test_renders_wishes_in_light_and_dark(view, net, palette):
     assert colours > len(np.unique(empty.reshape(-1, 3), axis=0))
     # The output band (the top of the left column) has the target's arrow in the "more" colour
     # and the other digits' in the "less" colour.
-    dark = palette == "dark"
     outputs = shown[: int(shown.shape[0] * 0.4), : int(shown.shape[1] * 0.6)].reshape(-1, 3)
-    for colour in (MORE[dark], LESS[dark]):
+    for colour in (theme.more_color(view.palette()), theme.less_color(view.palette())):
         rgb = np.array(colour.getRgb()[:3])
         assert (np.abs(outputs.astype(int) - rgb).sum(axis=1) == 0).sum() > 20
     flat = shown.reshape(-1, 3)

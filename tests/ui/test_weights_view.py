@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QHelpEvent, QPalette
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from digitpad.core import Network
+from digitpad.ui import theme
 from digitpad.ui import weights_view as weights_module
 from digitpad.ui.weights_view import WeightsView
 
@@ -87,7 +88,7 @@ def test_tiles_are_drawn_red_where_the_weight_is_positive_blue_where_negative(vi
     assert inhibit.blue() > inhibit.red() + 80
     assert zero == view.palette().color(QPalette.ColorRole.Base)
     # -1 is half this tile's largest |w|: a paler blue than full inhibition (its own scale).
-    assert inhibit.lightness() > weights_module.INHIBIT[False].lightness() + 20
+    assert inhibit.lightness() > theme.less_color(view.palette()).lightness() + 20
 
 
 def test_the_grid_fills_the_widget_without_overlaps(view):
