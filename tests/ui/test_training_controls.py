@@ -73,7 +73,7 @@ def test_learning_rate_change_mid_training_applies_to_the_next_steps(qtbot, wind
     spin.selectAll()
     qtbot.keyClicks(spin, "0.0125")
     qtbot.keyClick(spin, Qt.Key.Key_Return)
-    assert trainer.hyper.lr == pytest.approx(0.0125)
+    assert trainer.settings.lr == pytest.approx(0.0125)
     assert trainer.is_running  # changing it did not stop training
     at_change = trainer.steps
     qtbot.waitUntil(lambda: trainer.steps >= at_change + 5)
@@ -95,7 +95,7 @@ def test_learning_rate_change_mid_training_applies_to_the_next_steps(qtbot, wind
 def test_batch_size_applies_to_the_next_step(qtbot, window):
     trainer = window.trainer
     window.controls.batch_spin.setValue(30)
-    assert trainer.hyper.batch_size == 30
+    assert trainer.settings.batch == 30
     click(qtbot, window, "stepButton")
     qtbot.waitUntil(lambda: trainer.steps == 1)
     assert trainer.snapshot().epoch_fraction == pytest.approx(30 / 600)
@@ -142,8 +142,8 @@ def test_choosing_a_preset_fills_in_its_settings(qtbot, window):
     index = combo.findData("accurate")
     combo.setCurrentIndex(index)
     combo.activated.emit(index)  # what choosing it in the popup does
-    assert window.trainer.hyper.lr == pytest.approx(accurate.lr)
-    assert window.trainer.hyper.batch_size == accurate.batch
+    assert window.trainer.settings.lr == pytest.approx(accurate.lr)
+    assert window.trainer.settings.batch == accurate.batch
     click(qtbot, window, "resetButton")
     assert window.trainer.network.sizes == (784, *accurate.hidden, 10)
     assert window.trainer.network.activation == accurate.activation
