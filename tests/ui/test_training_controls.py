@@ -1,5 +1,7 @@
 """Start, Pause, Step and Reset, the knobs, and the keyboard shortcuts, on a real window."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -147,3 +149,43 @@ def test_choosing_a_preset_fills_in_its_settings(qtbot, window):
     click(qtbot, window, "resetButton")
     assert window.trainer.network.sizes == (784, *accurate.hidden, 10)
     assert window.trainer.network.activation == accurate.activation
+
+
+def test_the_panel_says_what_changed_as_settings(qtbot):
+    """The panel emits the whole settings when a knob moves; the network ones stay pending."""
+    from digitpad.core.presets import PRESETS
+    from digitpad.ui.training_controls import TrainingControls
+
+    panel = TrainingControls()
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.settings_changed) as changed:
+        panel.batch_spin.setValue(25)
+    assert changed.args[0] == replace(PRESETS["video"], batch=25) == panel.settings()
+    with qtbot.waitSignal(panel.settings_changed) as changed:
+        panel.activation_combo.setCurrentIndex(panel.activation_combo.findData("tanh"))
+    assert changed.args[0].activation == "tanh"
+    assert panel.preset_combo.currentText() == "Custom"
+    assert panel.reset_hint.text() == "⟲ Press Reset (R) to apply: activation."
+
+
+def test_the_learning_rate_applies_while_the_hidden_layers_text_is_being_fixed(qtbot, window):
+    edit = window.controls.hidden_edit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "16,")  # not a list of sizes yet
+    assert window.controls.settings() is None
+    window.controls.lr_spin.setValue(0.25)
+    assert window.trainer.settings.lr == 0.25
+    assert window.trainer.settings.hidden == (16, 16)
+
+
+def test_the_ranges_of_the_knobs_are_the_settings_own(qtbot):
+    from digitpad.core.settings import ABOUT
+    from digitpad.ui.training_controls import TrainingControls
+
+    panel = TrainingControls()
+    qtbot.addWidget(panel)
+    assert panel.batch_spin.maximum() == ABOUT["batch"].limits.high
+    assert panel.lr_spin.maximum() == ABOUT["lr"].limits.high
+    assert 0 < panel.lr_spin.minimum() <= 1e-6  # greater than 0, as small as it can show
+    assert panel.momentum_spin.maximum() < 1 <= panel.momentum_spin.maximum() + 1e-6
