@@ -378,3 +378,29 @@ def test_import_from_a_folder_whose_name_is_not_utf8(tmp_path, kept, store):
     again = subprocess.run(command, env=env, capture_output=True, timeout=60)
     assert again.returncode == 0 and b"added nothing" in again.stdout
     assert len(stored(store.parent).labels) == 18
+
+
+@pytest.mark.parametrize("args", [[], ["export", "EXPORT"], ["import", "IMPORT"]],
+                         ids=["count", "export", "import"])
+def test_a_data_folder_that_is_a_file_is_named(capsys, tmp_path, monkeypatch, args):
+    blocker = tmp_path / "data"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("DIGITPAD_DATA_DIR", str(blocker))
+    pair(tmp_path / "IMPORT", np.zeros((2, 28, 28)), [1, 2])
+    code, out, err = run(capsys, *[str(tmp_path / a) if a.isupper() else a for a in args])
+    assert code == 1 and out == ""
+    assert f"the data folder {blocker} is a file, not a folder" in assert_one_error_line(err)
+    assert blocker.read_text() == "not a folder"
+
+
+def test_a_symbolic_link_in_place_of_the_database_is_refused(capsys, store, tmp_path):
+    outside = tmp_path / "elsewhere.sqlite"
+    outside.write_bytes(b"")
+    store.parent.mkdir()
+    store.symlink_to(outside)
+    pair(tmp_path / "IMPORT", np.zeros((2, 28, 28)), [1, 2])
+    for args in ([], ["import", str(tmp_path / "IMPORT")]):
+        code, out, err = run(capsys, *args)
+        assert code == 1 and out == ""
+        assert f"{store} is a symbolic link" in assert_one_error_line(err)
+    assert outside.read_bytes() == b"" and store.is_symlink()

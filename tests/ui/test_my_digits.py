@@ -154,3 +154,81 @@ def test_the_keys_are_explained_where_people_look(window):
     hint = window.findChild(QLabel, "drawHint")
     assert "digit key" in hint.text() and "my digits" in hint.text()
     assert "0–9" in window.canvas.toolTip() and "my digits" in window.canvas.toolTip()
+
+
+def start_window(qtbot, small_mnist):
+    from digitpad.app import create_window
+
+    window = create_window(data=small_mnist)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def notice_text(qtbot, window) -> str:
+    """The text of the message about my digits shown at start (it does not block the window)."""
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "myDigitsNotice") is not None
+                    and window.findChild(QMessageBox, "myDigitsNotice").isVisible())
+    box = window.findChild(QMessageBox, "myDigitsNotice")
+    text = box.text()
+    box.accept()
+    return text
+
+
+def test_a_damaged_database_is_set_aside_said_once_and_the_app_starts(
+        qtbot, small_mnist, isolated_data_dir):
+    isolated_data_dir.mkdir()
+    (isolated_data_dir / "digitpad.sqlite").write_bytes(b"\x00garbage" * 500)
+    window = start_window(qtbot, small_mnist)
+    text = notice_text(qtbot, window)
+    assert "could not be read" in text and "set aside as digitpad.sqlite.damaged-" in text
+    aside = [p for p in isolated_data_dir.iterdir() if ".damaged-" in p.name]
+    assert [p.read_bytes() for p in aside] == [b"\x00garbage" * 500]
+    draw_seven(qtbot, window.canvas)  # and my digits work again, in a new database
+    focus(qtbot, window.canvas)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_7)
+    assert status(window) == "Stored as a 7 in my digits (1 drawing)."
+    window.close()
+    again = start_window(qtbot, small_mnist)  # said once
+    qtbot.wait(50)
+    assert again.findChild(QMessageBox, "myDigitsNotice") is None
+    again.close()
+
+
+def test_the_old_npz_is_moved_in_at_start_and_said(qtbot, small_mnist, isolated_data_dir):
+    isolated_data_dir.mkdir()
+    images = np.random.default_rng(3).integers(0, 256, (30, 28, 28), dtype=np.uint8)
+    labels = np.arange(30, dtype=np.uint8) % 10
+    np.savez(isolated_data_dir / "my-digits.npz", images=images, labels=labels)
+    window = start_window(qtbot, small_mnist)
+    assert notice_text(qtbot, window) == (
+        "30 drawings from my-digits.npz were moved into digitpad.sqlite; the old file is kept "
+        "as my-digits.npz.migrated.")
+    window.close()
+    kept = kept_in(isolated_data_dir)
+    np.testing.assert_array_equal(kept.images, images)
+    np.testing.assert_array_equal(kept.labels, labels)
+
+
+def test_my_digits_from_a_newer_digitpad_are_refused_and_left_untouched(
+        qtbot, small_mnist, isolated_data_dir):
+    import sqlite3
+
+    with MyDigits.open(isolated_data_dir) as store:
+        store.add(np.zeros((28, 28)), 1)
+    with sqlite3.connect(isolated_data_dir / "digitpad.sqlite") as db:
+        db.execute("PRAGMA user_version = 2")
+    before = (isolated_data_dir / "digitpad.sqlite").read_bytes()
+    window = start_window(qtbot, small_mnist)
+    text = notice_text(qtbot, window)
+    assert "newer digitpad" in text and "left untouched" in text
+    draw_seven(qtbot, window.canvas)
+    focus(qtbot, window.canvas)
+    boxes: list[str] = []
+    QTimer.singleShot(0, lambda: close_message_boxes(boxes))
+    qtbot.keyClick(window.canvas, Qt.Key.Key_7)
+    assert boxes and boxes[0].startswith("Could not keep the drawing|") and "newer" in boxes[0]
+    assert not window.canvas.is_empty()
+    window.close()
+    assert (isolated_data_dir / "digitpad.sqlite").read_bytes() == before
