@@ -404,3 +404,12 @@ def test_a_symbolic_link_in_place_of_the_database_is_refused(capsys, store, tmp_
         assert code == 1 and out == ""
         assert f"{store} is a symbolic link" in assert_one_error_line(err)
     assert outside.read_bytes() == b"" and store.is_symlink()
+
+
+def test_export_png_into_a_folder_whose_name_is_not_utf8(capsys, kept, tmp_path):
+    folder = os.fsdecode(os.fsencode(tmp_path) + b"/export-\xff")
+    code, out, err = run(capsys, "export", folder, "--png", "--json")
+    assert code == 0 and err == ""
+    written = sorted(os.listdir(os.fsencode(folder) + b"/png/3"))
+    assert len(written) == 4 and all(name.endswith(b".png") for name in written)
+    assert json.loads(out)["png"] == f"{folder}/png"
