@@ -14,12 +14,12 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import digitpad
+from digitpad.core.digit_model import load_digit_model
 from digitpad.core.errors import ModelFileError
 from digitpad.core.mnist import Mnist
-from digitpad.core.network import Network
 from digitpad.training.trainer import Trainer
 from digitpad.ui import settings as user_settings
-from digitpad.ui.main_window import MainWindow, check_compatible
+from digitpad.ui.main_window import MainWindow
 from digitpad.ui.mnist_loader import MnistLoader
 from digitpad.ui.resources import app_icon
 from digitpad.ui.training_settings import load_settings
@@ -40,8 +40,7 @@ def create_window(
     store = user_settings.open_settings()
     settings = load_settings(store)
     if model_path is not None:
-        network = Network.load(model_path)
-        check_compatible(network, model_path)
+        network = load_digit_model(model_path)
         settings = settings.with_network_of(network)
     else:
         network = settings.new_network(seed=0)

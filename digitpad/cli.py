@@ -333,6 +333,7 @@ def print_epoch(report, epochs: int, as_json: bool) -> None:
 
 
 def run_eval(args: argparse.Namespace) -> int:
+    from digitpad.core.digit_model import load_digit_model
     from digitpad.core.evaluation import evaluate
     from digitpad.core.mnist import load_mnist
 
@@ -364,22 +365,11 @@ def confusion_table(confusion) -> str:
     return "\n".join(lines)
 
 
-def load_digit_model(path: str):
-    """A saved network that reads 28x28 digits into 10 classes; ModelFileError otherwise."""
-    from digitpad.core.errors import ModelFileError
-    from digitpad.core.network import Network
-
-    network = Network.load(path)
-    if network.sizes[0] != 784 or network.sizes[-1] != 10:
-        raise ModelFileError(f"{path} is not a digit model: it maps {network.sizes[0]} inputs "
-                             f"to {network.sizes[-1]} outputs, not 784 to 10")
-    return network
-
-
 # ---- digitpad predict -----------------------------------------------------------------------
 
 
 def run_predict(args: argparse.Namespace) -> int:
+    from digitpad.core.digit_model import load_digit_model
     from digitpad.core.errors import DigitpadError
     from digitpad.core.preprocess import to_mnist
     from digitpad.image_io import read_ink
