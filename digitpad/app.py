@@ -82,10 +82,17 @@ def main(model_path: str | Path | None = None) -> int:
         QTimer.singleShot(0, lambda: QMessageBox.critical(
             window, "Could not open the model",
             f"{problem}\n\ndigitpad started with a new random network instead."))
+    settings_problem = user_settings.settings_problem()
+    if settings_problem is not None:
+        QTimer.singleShot(0, lambda: QMessageBox.warning(
+            window, "Settings will not be remembered",
+            f"{settings_problem}\n\nThis session's settings are kept in memory only."))
 
-    # Ctrl+C in the terminal closes the window properly, stopping the trainer. Qt's event loop
-    # is C++: a timer wakes the interpreter now and then so that it sees the signal.
-    previous = signal.signal(signal.SIGINT, lambda *_: app.closeAllWindows())
+    # Ctrl+C in the terminal, or a SIGTERM, closes the window properly, stopping the trainer.
+    # Qt's event loop is C++: a timer wakes the interpreter now and then so that it sees the
+    # signal.
+    stop = {s: signal.signal(s, lambda *_: app.closeAllWindows())
+            for s in (signal.SIGINT, signal.SIGTERM)}
     wake = QTimer(app)
     wake.timeout.connect(lambda: None)
     wake.start(250)
@@ -93,4 +100,5 @@ def main(model_path: str | Path | None = None) -> int:
         return app.exec()
     finally:
         wake.stop()
-        signal.signal(signal.SIGINT, previous)
+        for s, previous in stop.items():
+            signal.signal(s, previous)
