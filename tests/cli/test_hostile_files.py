@@ -1,7 +1,6 @@
 """Hostile files and odd paths on the command line: nothing hangs, nothing balloons, every
 refusal is one line naming the file and the reason, and nothing else is touched."""
 
-import json
 import os
 import signal
 import subprocess
@@ -124,27 +123,7 @@ def test_a_network_too_large_to_show_is_refused_in_one_line(command, model, trai
     assert out == ""
 
 
-# ---- SIGTERM, like Ctrl+C -------------------------------------------------------------------
-
-
-def test_sigterm_during_training_stops_with_the_ctrl_c_message(mnist_dir, tmp_path):
-    model = tmp_path / "model.npz"
-    args = [sys.executable, "-m", "digitpad", "train", *QUICK, "--epochs", "10000",
-            "--data", str(mnist_dir), "--save", str(model), "--json"]
-    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True) as process:
-        try:
-            first_epoch = json.loads(process.stdout.readline())
-            process.send_signal(signal.SIGTERM)
-            out, err = process.communicate(timeout=60)
-        finally:
-            process.kill()
-    assert first_epoch["epoch"] == 1
-    assert process.returncode == 128 + signal.SIGTERM
-    assert "Traceback" not in err
-    assert err.startswith("digitpad: training interrupted after ")
-    assert err.endswith(f" of 10000 epochs; {model} was not written\n")
-    assert os.listdir(tmp_path) == []
+# ---- SIGTERM in the middle of a save (during training: tests/cli/test_entry_points.py) -----
 
 
 # The real command, with a real SIGTERM arriving in the middle of the save: fsync, the step
