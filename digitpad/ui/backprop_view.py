@@ -43,12 +43,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitpad.core.example_wishes import MAX_SHOWN, ExampleWishes, arrow_scale, example_wishes
 from digitpad.core.network import Network
 from digitpad.ui import theme
+from digitpad.ui.frame import Change, Frame
+from digitpad.ui.inspector import InspectorView
 from digitpad.ui.tooltips import show_tooltip_for_part
 
 DIGITS = 10
-MAX_BARS = 64
+MAX_BARS = MAX_SHOWN
 """Hidden layers show at most this many neurons (those with the largest wishes): more bars
 would be thinner than a pixel at the usual size."""
 
@@ -90,59 +93,13 @@ TARGET_TIP = (
 )
 
 
-class ExampleWishes(NamedTuple):
-    """What one example wants, as handed over by core's backprop (copies, read-only use)."""
-
-    outputs: np.ndarray  # a: the output activations, (k,)
-    output_wishes: np.ndarray  # −δᴸ, (k,)
-    hidden_wishes: list[np.ndarray]  # −δˡ of each hidden layer, first to last
-    shown: list[np.ndarray]  # per hidden layer: the neuron indices drawn (ascending, ≤ MAX_BARS)
-    guess: int  # argmax of the outputs
-    target: int  # the digit the wishes are for
-    neuron: int  # j: the neuron of layer 1 with the largest |δ|
-    nudge: np.ndarray  # −x·δⱼ, shaped like the image
-
-
-def example_wishes(network: Network, image: np.ndarray, target: int | None) -> ExampleWishes:
-    """Backpropagate one image (towards `target`, or the network's guess when None)."""
-    x = image.reshape(1, -1)
-    outputs = np.asarray(network.forward(x), dtype=np.float64)[0]
-    guess = int(np.argmax(outputs))
-    target = guess if target is None else target
-    grads = network.backprop(x, np.array([target]), l2=0.0)
-    wishes = [np.nan_to_num(-np.asarray(d[0], dtype=np.float64)) for d in grads.deltas]
-    shown = [_largest(w, MAX_BARS) for w in wishes[:-1]]
-    neuron = int(np.argmax(np.abs(wishes[0])))
-    # One example, so ∂c/∂W of layer 1 is xᵀδ: its column j is x·δⱼ, one value per pixel.
-    column = np.asarray(grads.weights[0][:, neuron], dtype=np.float64)
-    nudge = np.nan_to_num(-column).reshape(image.shape)
-    return ExampleWishes(np.nan_to_num(outputs), wishes[-1], wishes[:-1], shown, guess, target,
-                         neuron, nudge)
-
-
-def _largest(values: np.ndarray, limit: int) -> np.ndarray:
-    """Indices (ascending) of the `limit` entries with the largest magnitude."""
-    if len(values) <= limit:
-        return np.arange(len(values))
-    return np.sort(np.argpartition(-np.abs(values), limit - 1)[:limit])
-
-
-def arrow_scale(outputs: np.ndarray, wishes: np.ndarray) -> float:
-    """The largest factor k that keeps every output arrow a → a + k·wish inside [0, 1].
-
-    With a cross-entropy cost −δ = y − a, so k = 1 and every arrow ends on its target value; for
-    other costs the arrows keep their proportions and the one with the least room reaches 0 or 1.
-    """
-    room = np.where(wishes > 0, 1.0 - outputs, outputs)
-    moving = np.abs(wishes) > 1e-12
-    if not moving.any():
-        return 0.0
-    return float(np.clip(room[moving] / np.abs(wishes[moving]), 0.0, None).min())
-
-
-class BackpropView(QWidget):
+class BackpropView(InspectorView):
     """One example's wishes: the outputs it wants up or down, passed back layer by layer, and
     the nudge it asks of the first layer's weights."""
+
+    title = "Nudges of your digit"
+    tooltip = "What the digit on the canvas wants every neuron to do, passed back layer by layer"
+    refresh_hz = 10.0  # one example's backprop, drawn layer by layer
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -151,7 +108,6 @@ class BackpropView(QWidget):
         self.setAccessibleName("What this example wants to nudge")
         self._network: Network | None = None
         self._image: np.ndarray | None = None
-        self._pending = False  # inputs (or the target) changed since the wishes were computed
         self._chosen: int | None = None  # the target the user clicked; None: follow the guess
         self._wishes: ExampleWishes | None = None
         self._message: str | None = PLACEHOLDER
@@ -196,6 +152,12 @@ class BackpropView(QWidget):
 
     # ---- input ------------------------------------------------------------------------------
 
+    def show_frame(self, frame: Frame) -> None:
+        if Change.NEW_DRAWING in frame.changed:
+            self.clear_target()  # a new drawing: its digit is not known yet
+        if frame.changed & (Change.WEIGHTS | Change.DRAWING):
+            self.show_example(frame.network, frame.seen)
+
     def show_example(self, network: Network | None, image: np.ndarray | None) -> None:
         """Show what `image` (the (28, 28) input in [0, 1] the network sees; None: an empty
         canvas) wants `network` to change. The image is copied; the network is read now, or when
@@ -206,19 +168,19 @@ class BackpropView(QWidget):
             if image.ndim != 2 or image.size == 0:
                 raise ValueError(f"expected a 2-D image, got shape {image.shape}")
         self._network, self._image = network, image
-        self._changed()
+        self.input_changed()
 
     def clear_target(self) -> None:
         """Follow the network's guess again (the window calls this when the canvas is cleared)."""
         if self._chosen is not None:
             self._chosen = None
-            self._changed()
+            self.input_changed()
 
     @property
     def target(self) -> int | None:
         """The digit the wishes are for: the one the user picked, else the network's guess
         (None with nothing to guess from)."""
-        self._ensure_current()
+        self.ensure_current()
         if self._chosen is not None:
             return self._chosen
         return None if self._wishes is None else self._wishes.guess
@@ -233,48 +195,48 @@ class BackpropView(QWidget):
     @property
     def showing_placeholder(self) -> bool:
         """True when there is nothing to show and a message says why."""
-        self._ensure_current()
+        self.ensure_current()
         return self._wishes is None
 
     def message(self) -> str | None:
         """The placeholder text shown instead of the wishes, or None."""
-        self._ensure_current()
+        self.ensure_current()
         return self._message
 
     def output_wishes(self) -> np.ndarray | None:
         """−δ of the output layer for this example (positive: wants it up), or None."""
-        self._ensure_current()
+        self.ensure_current()
         return None if self._wishes is None else self._wishes.output_wishes.copy()
 
     def outputs(self) -> np.ndarray | None:
         """The output activations a drawn as grey bars, or None."""
-        self._ensure_current()
+        self.ensure_current()
         return None if self._wishes is None else self._wishes.outputs.copy()
 
     def hidden_wishes(self) -> list[np.ndarray]:
         """−δ of every hidden neuron, one array per hidden layer, first layer first (the view
         draws them last to first). Empty with nothing shown or no hidden layers."""
-        self._ensure_current()
+        self.ensure_current()
         return [] if self._wishes is None else [w.copy() for w in self._wishes.hidden_wishes]
 
     def shown_neurons(self) -> list[np.ndarray]:
         """Per hidden layer (first first), the indices of the neurons that get a bar."""
-        self._ensure_current()
+        self.ensure_current()
         return [] if self._wishes is None else [s.copy() for s in self._wishes.shown]
 
     def nudged_neuron(self) -> int | None:
         """j: the neuron of layer 1 whose incoming-weight nudge is drawn, or None."""
-        self._ensure_current()
+        self.ensure_current()
         return None if self._wishes is None else self._wishes.neuron
 
     def weight_nudge(self) -> np.ndarray | None:
         """−∂c/∂W[:, j] = −x·δⱼ as an image (the shape of the input), or None."""
-        self._ensure_current()
+        self.ensure_current()
         return None if self._wishes is None else self._wishes.nudge.copy()
 
     def tooltip_at(self, pos: QPointF) -> str:
         """The tooltip for a point of the widget: which band it is over decides the text."""
-        self._ensure_current()
+        self.ensure_current()
         wishes = self._wishes
         if wishes is None:
             return self._message or PLACEHOLDER
@@ -300,17 +262,7 @@ class BackpropView(QWidget):
 
     # ---- computing (when the inputs change and the widget is visible; never in paintEvent) -----
 
-    def _changed(self) -> None:
-        self._pending = True
-        if self.isVisible():
-            self._refresh()
-
-    def _ensure_current(self) -> None:
-        if self._pending:
-            self._refresh()
-
-    def _refresh(self) -> None:
-        self._pending = False
+    def refresh(self) -> None:
         network, image = self._network, self._image
         self._wishes, self._message = None, None
         if image is None:
@@ -321,7 +273,7 @@ class BackpropView(QWidget):
             self._message = (f"This view needs a network with {image.size} inputs and "
                              f"{DIGITS} outputs, not {network.describe()}")
         else:
-            self._wishes = example_wishes(network, image, self._chosen)
+            self._wishes = example_wishes(network, image, self._chosen, MAX_BARS)
         self._make_nudge_image()
         self._sync_controls()
         look = self._look_of(self._wishes, self._message)
@@ -364,7 +316,7 @@ class BackpropView(QWidget):
     def _target_clicked(self, digit: int) -> None:
         if digit != self._chosen:
             self._chosen = digit
-            self._changed()
+            self.input_changed()
         self._sync_controls()
 
     def _sync_controls(self) -> None:
@@ -513,10 +465,6 @@ class BackpropView(QWidget):
         metrics = self.fontMetrics()
         return QSize(metrics.horizontalAdvance("0") * 50, metrics.height() * 16)
 
-    def showEvent(self, event) -> None:  # noqa: ANN001 - Qt event
-        super().showEvent(event)
-        self._ensure_current()
-
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_note"):
@@ -546,7 +494,7 @@ class BackpropView(QWidget):
     # ---- painting -----------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        self._ensure_current()  # only if it was hidden when the inputs came: normally a no-op
+        self.ensure_current()  # only if it was hidden when the inputs came: normally a no-op
         layout = self._layout()
         palette = self.palette()
         painter = QPainter(self)
