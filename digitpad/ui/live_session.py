@@ -63,7 +63,7 @@ class LiveSession(QObject):
 
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(self._on_tick)
+        self._timer.timeout.connect(self.tick)
         self._timer.start()
 
     # ---- receivers ----------------------------------------------------------------------------
@@ -125,7 +125,8 @@ class LiveSession(QObject):
     def stop(self) -> None:
         self._timer.stop()
 
-    def _on_tick(self) -> None:
+    def tick(self) -> None:
+        """One frame: read the trainer, predict the drawing if due, hand out the frame."""
         self._tick += 1
         snapshot = self.trainer.snapshot()
         running = snapshot.is_running

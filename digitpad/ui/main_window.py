@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,15 +28,13 @@ from digitpad.core.samples import add_sample, per_digit
 from digitpad.data_dir import my_digits_path
 from digitpad.training.trainer import Trainer
 from digitpad.ui import model_dialogs
-from digitpad.ui.cost_plot import CostPlot
 from digitpad.ui.draw_panel import DrawPanel
 from digitpad.ui.help_dialog import HelpDialog
 from digitpad.ui.help_text import ABOUT_HTML
-from digitpad.ui.inspectors import INSPECTORS
 from digitpad.ui.live_session import LiveSession
 from digitpad.ui.menus import build_menus
 from digitpad.ui.mnist_loader import MnistLoader
-from digitpad.ui.notice_bar import NoticeBar
+from digitpad.ui.plot_panel import PlotPanel
 from digitpad.ui.status_bar import StatusBar
 from digitpad.ui.training_controls import TrainingControls
 from digitpad.ui.training_settings import (
@@ -46,7 +43,8 @@ from digitpad.ui.training_settings import (
     TrainingSettings,
     save_settings,
 )
-from digitpad.ui.wording import sentence
+from digitpad.ui.window_state import restore_window_state, save_window_state
+from digitpad.ui.wording import kept_words, sentence
 
 
 def check_compatible(network: Network, path: str | Path) -> None:
@@ -83,7 +81,8 @@ class MainWindow(QMainWindow):
         build_menus(self, self.inspectors)
         self.controls.set_settings(training_settings)
         self.controls.mark_applied(training_settings)
-        self._restore_window_state()
+        self._splitter_restored = restore_window_state(self, settings, self._splitters(),
+                                                       self.inspectors)
 
         session = self.session
         session.subscribe(lambda frame: self.controls.set_running(frame.snapshot.is_running))
@@ -126,24 +125,10 @@ class MainWindow(QMainWindow):
         self.clear_button, self.undo_button = left.clear_button, left.undo_button
 
         # Middle: a notice, the cost plot and under it the tabs of inspector views.
-        self.notice = NoticeBar()
-        self.cost_plot = CostPlot()
-        self.inspector_views = [view() for view in INSPECTORS]
-        self.inspectors = QTabWidget()
-        self.inspectors.setObjectName("inspectorTabs")
-        self.inspectors.setDocumentMode(True)
-        for view in self.inspector_views:
-            self.inspectors.setTabToolTip(self.inspectors.addTab(view, view.title), view.tooltip)
-        self.plot_splitter = _splitter(Qt.Orientation.Vertical, "plotSplitter",
-                                       self.cost_plot, self.inspectors)
-        self.plot_splitter.setSizes([500, 400])
-        middle = QWidget()
-        middle.setObjectName("plotPanel")
-        plots = QVBoxLayout(middle)
-        plots.setContentsMargins(8, 12, 8, 12)
-        plots.setSpacing(8)
-        plots.addWidget(self.notice)
-        plots.addWidget(self.plot_splitter, 1)
+        middle = PlotPanel()
+        self.notice, self.cost_plot = middle.notice, middle.cost_plot
+        self.inspectors, self.inspector_views = middle.tabs, middle.views
+        self.plot_splitter = middle.splitter
 
         # Right: the training panel, scrollable on short screens.
         self.controls = TrainingControls()
@@ -159,9 +144,12 @@ class MainWindow(QMainWindow):
         scroll.setWidget(holder)
         scroll.setMinimumWidth(290)
 
-        self.splitter = _splitter(Qt.Orientation.Horizontal, "mainSplitter", left, middle, scroll)
-        for index, stretch in enumerate((0, 1, 0)):
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        for index, (part, stretch) in enumerate(((left, 0), (middle, 1), (scroll, 0))):
+            self.splitter.addWidget(part)
             self.splitter.setStretchFactor(index, stretch)
+        self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self.setStatusBar(StatusBar())
 
@@ -217,12 +205,7 @@ class MainWindow(QMainWindow):
     def _show_training_error(self, error: str, diverged: bool) -> None:
         self.controls.set_running(False)
         self.statusBar().showMessage(error, 15000)
-        if diverged:
-            self.notice.show_message(
-                f"{error} A smaller learning rate takes smaller steps downhill and does not "
-                "overshoot.", "Halve the learning rate")
-        else:
-            self.notice.show_message(error)
+        self.notice.show_training_stopped(error, diverged)
 
     # ---- models -----------------------------------------------------------------------------
 
@@ -270,15 +253,8 @@ class MainWindow(QMainWindow):
                                 f"{sentence(str(e))}\n\nThe drawing is still on the canvas.")
             return
         self.canvas.clear()
-        total, same = len(samples.labels), per_digit(samples.labels)[digit]
-        article = "an" if digit == 8 else "a"
-        if total == 1:
-            kept = "1 drawing"
-        elif same == 1:
-            kept = f"{total:,} drawings, 1 of them {article} {digit}"
-        else:
-            kept = f"{total:,} drawings, {same:,} of them {digit}s"
-        self.statusBar().showMessage(f"Stored as {article} {digit} in my digits ({kept}).", 6000)
+        kept = kept_words(digit, len(samples.labels), int(per_digit(samples.labels)[digit]))
+        self.statusBar().showMessage(kept, 6000)
 
     # ---- data -------------------------------------------------------------------------------
 
@@ -314,22 +290,8 @@ class MainWindow(QMainWindow):
 
     # ---- remembering ------------------------------------------------------------------------
 
-    def _restore_window_state(self) -> None:
-        store = self._store
-        geometry = store.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1360, 860)
-        self._splitter_restored = False
-        tab = store.value("window/inspectorTab")
-        if isinstance(tab, (int, str)) and str(tab).isdigit():
-            self.inspectors.setCurrentIndex(min(int(tab), self.inspectors.count() - 1))
-        for key, splitter in (("window/splitter", self.splitter),
-                              ("window/plotSplitter", self.plot_splitter)):
-            state = store.value(key)
-            if isinstance(state, QByteArray) and not state.isEmpty():
-                self._splitter_restored |= splitter.restoreState(state) and key == "window/splitter"
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {"window/splitter": self.splitter, "window/plotSplitter": self.plot_splitter}
 
     def showEvent(self, event) -> None:  # noqa: ANN001 - Qt event
         super().showEvent(event)
@@ -342,15 +304,11 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes([left, width - left - right, right])
 
     def save_window_state(self) -> None:
-        store = self._store
-        store.setValue("window/geometry", self.saveGeometry())
-        store.setValue("window/splitter", self.splitter.saveState())
-        store.setValue("window/plotSplitter", self.plot_splitter.saveState())
-        store.setValue("window/inspectorTab", self.inspectors.currentIndex())
+        save_window_state(self, self._store, self._splitters(), self.inspectors)
         settings = self.controls.settings()
         if settings is not None:
-            save_settings(store, settings)
-        store.sync()
+            save_settings(self._store, settings)
+        self._store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.session.stop()
@@ -362,11 +320,3 @@ class MainWindow(QMainWindow):
             self._help_dialog.close()
         super().closeEvent(event)
 
-
-def _splitter(orientation: Qt.Orientation, name: str, *widgets: QWidget) -> QSplitter:
-    splitter = QSplitter(orientation)
-    splitter.setObjectName(name)
-    for widget in widgets:
-        splitter.addWidget(widget)
-    splitter.setChildrenCollapsible(False)
-    return splitter
