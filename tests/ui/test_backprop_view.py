@@ -11,17 +11,7 @@ from digitpad.ui import theme
 from digitpad.ui.backprop_view import MAX_BARS, PLACEHOLDER, BackpropView
 from digitpad.ui.weight_nudge import NudgePicture
 from digitpad.ui.wish_bars import HiddenWishes, OutputWishes
-
-
-def stroke_image(column: int = 14) -> np.ndarray:
-    """A (28, 28) float32 image in [0, 1]: a slanted stroke, roughly a 1 or a 7."""
-    image = np.zeros((28, 28), np.float32)
-    for row in range(5, 23):
-        x = column + (row - 14) // 4
-        image[row, x - 1: x + 2] = 1.0
-        image[row, x + 2] = 0.4
-    image[5, column - 6: column + 2] = 0.8
-    return image
+from tests.images import stroke_image
 
 
 def wishes_by_core(net: Network, image: np.ndarray, target: int) -> list[np.ndarray]:

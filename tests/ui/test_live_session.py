@@ -11,7 +11,7 @@ from digitpad.training.trainer import Snapshot, Trainer
 from digitpad.ui.canvas import Canvas
 from digitpad.ui.frame import Change, Frame
 from digitpad.ui.live_session import LiveSession
-from tests.ui.window_helpers import draw_seven
+from tests.ui.window_helpers import draw_seven, shown
 
 
 class Recorder:
@@ -28,12 +28,7 @@ class Recorder:
 
 @pytest.fixture
 def canvas(qtbot):
-    widget = Canvas()
-    qtbot.addWidget(widget)
-    widget.resize(280, 280)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, Canvas(), 280, 280)
 
 
 @pytest.fixture
