@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 
 from digitpad.core.network import Network
 from digitpad.core.preprocess import to_mnist
-from digitpad.training.trainer import Trainer
+from digitpad.training.trainer import Snapshot, Trainer
 from digitpad.ui.canvas import FINE
 from digitpad.ui.frame import Change, Frame
 
@@ -152,7 +152,7 @@ class LiveSession(QObject):
         self._outputs = None if self._seen is None else self._network.forward(
             self._seen.reshape(1, -1))[0]
 
-    def _make_frame(self, snapshot=None) -> Frame:  # noqa: ANN001 - a Snapshot or None
+    def _make_frame(self, snapshot: Snapshot | None = None) -> Frame:
         return Frame(snapshot=snapshot or self.trainer.snapshot(), network=self._network,
                      seen=self._seen, outputs=self._outputs, pen_down=self._drawing.pen_down,
                      run=self._run, drawing=self._drawings)
