@@ -119,6 +119,8 @@ class HiddenWishes(QWidget):
 
     def set_wishes(self, values: np.ndarray, shown: np.ndarray, marked: int | None) -> None:
         """All −δ of the layer, the indices of those drawn, and the neuron to mark (or None)."""
+        if (marked is None) != (self._marked is None):
+            self.updateGeometry()  # the marker's row comes or goes
         self._values, self._shown, self._marked = values, shown, marked
         self.update()
 
