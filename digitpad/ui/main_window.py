@@ -39,8 +39,6 @@ from digitpad.ui.plot_panel import PlotPanel
 from digitpad.ui.status_bar import StatusBar
 from digitpad.ui.training_controls import TrainingControls
 from digitpad.ui.training_settings import (
-    INPUTS,
-    OUTPUT_NEURONS,
     TrainingSettings,
     save_settings,
 )
