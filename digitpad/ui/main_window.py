@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 from digitpad.core.digit_model import load_digit_model
 from digitpad.core.errors import DigitpadError, ModelFileError
 from digitpad.core.mnist import Mnist
+from digitpad.core.my_digits import MyDigits
 from digitpad.core.network import Network
-from digitpad.core.samples import add_sample, per_digit
-from digitpad.data_dir import my_digits_path
 from digitpad.training.trainer import Trainer
 from digitpad.ui import model_dialogs
 from digitpad.ui.draw_panel import DrawPanel
@@ -35,13 +34,11 @@ from digitpad.ui.help_text import ABOUT_HTML
 from digitpad.ui.live_session import LiveSession
 from digitpad.ui.menus import build_menus
 from digitpad.ui.mnist_loader import MnistLoader
+from digitpad.ui.my_digits_store import MyDigitsStore
 from digitpad.ui.plot_panel import PlotPanel
 from digitpad.ui.status_bar import StatusBar
 from digitpad.ui.training_controls import TrainingControls
-from digitpad.ui.training_settings import (
-    TrainingSettings,
-    save_settings,
-)
+from digitpad.ui.training_settings import TrainingSettings, save_settings
 from digitpad.ui.window_state import restore_window_state, save_window_state
 from digitpad.ui.wording import kept_words, sentence
 
@@ -63,6 +60,7 @@ class MainWindow(QMainWindow):
         self._loader = loader
         self._seed = 0  # Reset draws new random weights: seed 1, 2, 3, …
         self._help_dialog: HelpDialog | None = None
+        self._my_digits = MyDigitsStore(self)
         self.data_ready_at: float | None = None  # time.perf_counter() when data arrived
 
         self._lay_out()
@@ -72,6 +70,7 @@ class MainWindow(QMainWindow):
         self.controls.mark_applied(training_settings)
         self._splitter_restored = restore_window_state(self, settings, self._splitters(),
                                                        self.inspectors)
+        self._my_digits.open_at_start()
 
         session = self.session
         session.subscribe(lambda frame: self.controls.set_running(frame.snapshot.is_running))
@@ -233,16 +232,20 @@ class MainWindow(QMainWindow):
         if seen is None:
             self.statusBar().showMessage("Draw a digit first, then press its key to keep it.", 5000)
             return
-        path = my_digits_path()
         try:
-            samples = add_sample(path, seen, digit)
-        except (DigitpadError, OSError) as e:  # a damaged collection, or a folder we cannot use
+            store = self.my_digits()
+            store.add(seen, digit, self.canvas.strokes)
+        except DigitpadError as e:  # a folder we cannot use, a locked or full database
             QMessageBox.warning(self, "Could not keep the drawing",
                                 f"{sentence(str(e))}\n\nThe drawing is still on the canvas.")
             return
         self.canvas.clear()
-        kept = kept_words(digit, len(samples.labels), int(per_digit(samples.labels)[digit]))
-        self.statusBar().showMessage(kept, 6000)
+        counts = store.per_digit()
+        self.statusBar().showMessage(kept_words(digit, sum(counts), counts[digit]), 6000)
+
+    def my_digits(self) -> MyDigits:
+        """The store of my digits, opened on first use; raises DataError if it cannot be."""
+        return self._my_digits.get()
 
     # ---- data -------------------------------------------------------------------------------
 
@@ -306,5 +309,6 @@ class MainWindow(QMainWindow):
             self._loader.wait()
         if self._help_dialog is not None:
             self._help_dialog.close()
+        self._my_digits.close()
         super().closeEvent(event)
 
