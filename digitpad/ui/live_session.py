@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 
 from digitpad.core.network import Network
 from digitpad.core.preprocess import to_mnist
+from digitpad.core.settings import Settings
 from digitpad.training.trainer import Snapshot, Trainer
 from digitpad.ui.canvas import FINE
 from digitpad.ui.frame import Change, Frame
@@ -42,7 +43,7 @@ class Drawing(Protocol):
 
 
 class LiveSession(QObject):
-    training_stopped = Signal(str, bool)  # why training stopped by itself; True: it diverged
+    training_stopped = Signal(object, bool)  # the Failure that stopped training; True: diverged
     run_started = Signal(object)  # the Network trained from now on (after Reset or Open)
 
     def __init__(self, trainer: Trainer, drawing: Drawing, parent: QObject | None = None):
@@ -85,9 +86,10 @@ class LiveSession(QObject):
 
     # ---- the network ------------------------------------------------------------------------
 
-    def install(self, network: Network) -> None:
-        """Train `network` from now on, from a clean history; every receiver sees it at once."""
-        self.trainer.reset(network)
+    def install(self, network: Network, settings: Settings | None = None) -> None:
+        """Train `network` (with `settings`, if given) from now on, from a clean history; every
+        receiver sees it at once."""
+        self.trainer.reset(network, settings)
         self._run += 1
         self._shown_error = None
         self._network = self.trainer.snapshot().network

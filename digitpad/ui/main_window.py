@@ -26,7 +26,8 @@ from digitpad.core.errors import DigitpadError, ModelFileError
 from digitpad.core.mnist import Mnist
 from digitpad.core.my_digits import MyDigits
 from digitpad.core.network import Network
-from digitpad.training.trainer import Trainer
+from digitpad.core.settings import Settings
+from digitpad.training.trainer import Failure, Trainer
 from digitpad.ui import model_dialogs
 from digitpad.ui.draw_panel import DrawPanel
 from digitpad.ui.help_dialog import HelpDialog
@@ -38,7 +39,8 @@ from digitpad.ui.my_digits_store import MyDigitsStore
 from digitpad.ui.plot_panel import PlotPanel
 from digitpad.ui.status_bar import StatusBar
 from digitpad.ui.training_controls import TrainingControls
-from digitpad.ui.training_settings import TrainingSettings, save_settings
+from digitpad.ui.training_failure import describe_failure
+from digitpad.ui.training_settings import save_settings
 from digitpad.ui.window_state import restore_window_state, save_window_state
 from digitpad.ui.wording import kept_words, sentence
 
@@ -50,7 +52,7 @@ class MainWindow(QMainWindow):
         self,
         trainer: Trainer,
         settings: QSettings,
-        training_settings: TrainingSettings,
+        training_settings: Settings,
         loader: MnistLoader | None = None,
     ) -> None:
         super().__init__()
@@ -83,7 +85,7 @@ class MainWindow(QMainWindow):
             lambda i: session.refresh(self.inspector_views[i].show_frame))
         session.training_stopped.connect(self._show_training_error)
         self.canvas.digit_key_pressed.connect(self.keep_drawing)
-        self.controls.step_settings_changed.connect(self._apply_step_settings)
+        self.controls.settings_changed.connect(self.trainer.change_settings)
         self.controls.start_pause_button.clicked.connect(self.toggle_training)
         self.controls.step_button.clicked.connect(self.step_once)
         self.controls.reset_button.clicked.connect(self.reset_network)
@@ -150,14 +152,12 @@ class MainWindow(QMainWindow):
         if self.trainer.is_running:
             self.trainer.pause()
         else:
-            self._apply_step_settings()
             self.trainer.start()
         self.controls.set_running(self.trainer.is_running)
 
     def step_once(self) -> None:
         """Exactly one mini-batch, on the trainer's thread."""
         if self.trainer.has_data and not self.trainer.is_running:
-            self._apply_step_settings()
             self.trainer.step()
 
     def reset_network(self) -> None:
@@ -172,28 +172,21 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"New random weights: {'-'.join(str(s) for s in network.sizes)}.", 4000)
 
-    def _install(self, network: Network, settings: TrainingSettings) -> None:
-        """Train `network` from now on, from a clean history."""
-        self.session.install(network)
-        self.trainer.hyper = settings.hyperparameters()
+    def _install(self, network: Network, settings: Settings) -> None:
+        """Train `network` with `settings` from now on, from a clean history."""
+        self.session.install(network, settings)
         self.controls.mark_applied(settings)
         self.notice.hide()
 
-    def _apply_step_settings(self) -> None:
-        """Learning rate, batch size and augmentation: the trainer reads them before each step."""
-        hyper = self.trainer.hyper
-        hyper.lr = self.controls.lr_spin.value()
-        hyper.batch_size = self.controls.batch_spin.value()
-        hyper.augment = self.controls.augment_check.isChecked()
-
     def _halve_learning_rate(self) -> None:
-        self.controls.lr_spin.setValue(self.controls.lr_spin.value() / 2)
+        self.controls.change(lr=self.trainer.settings.lr / 2)
         self.notice.hide()
 
-    def _show_training_error(self, error: str, diverged: bool) -> None:
+    def _show_training_error(self, error: Failure, diverged: bool) -> None:
+        text = describe_failure(error)
         self.controls.set_running(False)
-        self.statusBar().showMessage(error, 15000)
-        self.notice.show_training_stopped(error, diverged)
+        self.statusBar().showMessage(text, 15000)
+        self.notice.show_training_stopped(text, diverged)
 
     # ---- models -----------------------------------------------------------------------------
 

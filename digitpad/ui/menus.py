@@ -12,8 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QTabWidget
 
-from digitpad.core.presets import PRESETS
-from digitpad.ui.training_settings import INPUTS, OUTPUT_NEURONS
+from digitpad.core.presets import PRESETS, SUMMARIES
 
 if TYPE_CHECKING:
     from digitpad.ui.main_window import MainWindow
@@ -57,11 +56,11 @@ def build_menus(window: MainWindow, tabs: QTabWidget) -> None:
     w.about_action = action("&About digitpad", w.show_about)
     w.preset_actions = []
     for name, preset in PRESETS.items():
-        shape = "-".join(str(s) for s in (INPUTS, *preset.hidden, OUTPUT_NEURONS))
+        shape = "-".join(str(s) for s in preset.sizes)
         w.preset_actions.append(action(
             f"Preset: {name.capitalize()} ({shape})",
             lambda _=False, n=name: w.controls.choose_preset(n),
-            tip=f"{getattr(preset, 'summary', name)}: fills in the settings; Reset applies them"))
+            tip=f"{SUMMARIES[name]}: fills in the settings; Reset applies them"))
     views = [action(tabs.tabText(i), lambda _=False, i=i: tabs.setCurrentIndex(i),
                     f"Ctrl+{i + 1}", tabs.tabToolTip(i)) for i in range(tabs.count())]
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from digitpad.core.errors import DigitpadError
-from digitpad.core.my_digits import MyDigits
+from digitpad.core.my_digits import MyDigits, is_started
 from digitpad.data_dir import user_data_dir
 from digitpad.ui.wording import sentence
 
@@ -21,6 +21,13 @@ class MyDigitsStore:
         self._store: MyDigits | None = None
 
     def open_at_start(self) -> None:
+        """Open the store now if there is one. With nothing kept yet, nothing is created until
+        the first drawing is."""
+        try:
+            if not is_started(user_data_dir()):
+                return
+        except DigitpadError:
+            return  # a data folder that is a file: the app says so once, for all its files
         try:
             self.get()
         except DigitpadError as e:
