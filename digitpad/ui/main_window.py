@@ -50,6 +50,7 @@ from digitpad.ui.evaluation_view import EvaluationView
 from digitpad.ui.gradient_plot import GradientPlot
 from digitpad.ui.help_text import ABOUT_HTML, BACKPROP_HTML
 from digitpad.ui.mnist_loader import MnistLoader
+from digitpad.ui.my_digits_view import MyDigitsView
 from digitpad.ui.notice_bar import NoticeBar
 from digitpad.ui.prediction_panel import PredictionPanel
 from digitpad.ui.training_controls import TrainingControls
@@ -193,6 +194,8 @@ class MainWindow(QMainWindow):
         self.backprop_view = BackpropView()
         self.weights_view = WeightsView()
         self.evaluation_view = EvaluationView()
+        self.my_digits_view = MyDigitsView()
+        self.my_digits_view.drawing_chosen.connect(self.canvas.set_strokes)
         self.inspectors = QTabWidget()
         self.inspectors.setObjectName("inspectorTabs")
         self.inspectors.setDocumentMode(True)
@@ -205,6 +208,7 @@ class MainWindow(QMainWindow):
              "What each neuron of the first layer has learned to look for"),
             (self.evaluation_view, "Test mistakes",
              "Which test digits the network gets wrong, and what it takes them for"),
+            (self.my_digits_view, self.my_digits_view.title, self.my_digits_view.tooltip),
         ):
             index = self.inspectors.addTab(widget, title)
             self.inspectors.setTabToolTip(index, tip)
@@ -689,6 +693,7 @@ class MainWindow(QMainWindow):
         if self._my_digits is not None:
             self._my_digits.close()
             self._my_digits = None
+        self.my_digits_view.close_store()
         super().closeEvent(event)
 
 
