@@ -9,7 +9,7 @@ from tests.ui.window_helpers import draw_seven
 
 def test_the_views_of_the_contract_are_tabs_chosen_by_click_or_ctrl_number(qtbot, window):
     tabs = window.findChild(QTabWidget, "inspectorTabs")
-    names = ["gradientPlot", "backpropView", "weightsView", "evaluationView"]
+    names = ["gradientPlot", "backpropView", "weightsView", "evaluationView", "myDigitsView"]
     assert [tabs.widget(i).objectName() for i in range(tabs.count())] == names
     assert tabs.currentWidget().objectName() == "gradientPlot"  # the live picture first
 
