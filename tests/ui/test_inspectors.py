@@ -132,7 +132,8 @@ def test_a_view_added_to_the_list_gets_a_tab_a_shortcut_and_frames(qtbot, small_
     draw_seven(qtbot, window.canvas)
     qtbot.waitUntil(lambda: view.frame is not None and view.frame.seen is not None)
     assert view.ink is None  # hidden: nothing worked out yet
-    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key(Qt.Key.Key_1 + len(INSPECTORS)),  # its Ctrl+N: the last one
+                   Qt.KeyboardModifier.ControlModifier)
     assert tabs.currentWidget() is view
     qtbot.waitUntil(lambda: view.ink is not None)
     assert view.ink == float(window.session.seen_now().sum())
