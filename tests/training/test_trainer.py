@@ -7,6 +7,7 @@ import pytest
 from digitpad.core import Network
 from digitpad.training import trainer as trainer_module
 from digitpad.training.trainer import Hyperparameters, Trainer
+from tests.deadlines import DEADLINE_S, wait_until
 
 
 @pytest.fixture
@@ -16,25 +17,17 @@ def trainer(small_mnist):
     t.close()
 
 
-def wait_until(condition, timeout: float = 20.0) -> None:
-    """Poll until `condition()` holds; fail (rather than hang) if it never does."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the trainer never got there"
-        time.sleep(0.001)
-
-
 def _weights(net: Network) -> list[np.ndarray]:
     return [W.copy() for W in net.weights]
 
 
 def test_step_runs_exactly_one_mini_batch(trainer):
     trainer.step()
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert trainer.steps == 1
     trainer.step()
     trainer.step()
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert trainer.steps == 3
     snap = trainer.snapshot()
     assert snap.epoch_fraction == pytest.approx(150 / 600)
@@ -45,7 +38,7 @@ def test_start_trains_until_paused(trainer):
     trainer.start()
     wait_until(lambda: trainer.steps >= 30)
     trainer.pause()
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     done = trainer.steps
     time.sleep(0.1)
     assert trainer.steps == done
@@ -56,7 +49,7 @@ def test_training_learns_and_reports_each_epoch(trainer):
     trainer.start()
     wait_until(lambda: trainer.epoch >= 3)
     trainer.pause()
-    trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     snap = trainer.snapshot()
     assert [r.epoch for r in snap.epochs[:3]] == [1, 2, 3]
     assert snap.epochs[2].step == 3 * 12  # 600 examples in batches of 50
@@ -66,28 +59,28 @@ def test_training_learns_and_reports_each_epoch(trainer):
 
 def test_learning_rate_change_applies_to_the_next_step(trainer):
     trainer.step()
-    trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     trainer.hyper.lr = 0.0
     before = _weights(trainer.network)
     trainer.step()
-    trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert all(np.array_equal(a, b) for a, b in zip(before, trainer.network.weights))
     trainer.hyper.lr = 0.5
     trainer.step()
-    trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert not np.array_equal(before[0], trainer.network.weights[0])
 
 
 def test_batch_size_change_applies_to_the_next_step(trainer):
     trainer.hyper.batch_size = 7
     trainer.step()
-    trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert trainer.snapshot().epoch_fraction * 600 == pytest.approx(7)
 
 
 def test_snapshot_network_is_a_copy_that_follows_training(trainer):
     trainer.step()
-    trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     snap = trainer.snapshot()
     assert snap.network is not trainer.network
     assert all(np.array_equal(a, b) for a, b in zip(snap.network.weights, trainer.network.weights))
@@ -97,7 +90,7 @@ def test_divergence_pauses_and_keeps_the_last_good_weights(trainer):
     trainer.hyper.lr = 1e38
     trainer.start()
     wait_until(lambda: not trainer.is_running)
-    trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     snap = trainer.snapshot()
     assert "diverged" in snap.error and "smaller learning rate" in snap.error
     assert snap.diverged
@@ -110,18 +103,18 @@ def test_an_unexpected_error_stops_training_with_a_message_and_the_worker_lives_
         raise MemoryError
 
     trainer.step()
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     before = _weights(trainer.network)
     monkeypatch.setattr(trainer.network, "train_step", out_of_memory)
     trainer.start()
-    assert trainer.wait_idle()  # stopped by itself, not hung
+    assert trainer.wait_idle(DEADLINE_S)  # stopped by itself, not hung
     snap = trainer.snapshot()
     assert not snap.is_running and not snap.diverged
     assert "not enough memory" in snap.error
     assert all(np.array_equal(a, b) for a, b in zip(before, trainer.network.weights))
     monkeypatch.undo()
     trainer.step()  # the worker is still there
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert trainer.steps == 2 and trainer.snapshot().error is None
 
 
@@ -137,14 +130,14 @@ def test_when_training_stops_the_published_weights_are_the_newest(trainer, monke
     trainer.start()
     wait_until(lambda: trainer.steps >= 10)
     trainer.pause()
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert _published_is_live(trainer)
 
     trainer.start()
     wait_until(lambda: trainer.steps >= 20)
     trainer.hyper.lr = 1e38  # a step diverges soon: training stops by itself
     wait_until(lambda: not trainer.is_running)
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert trainer.snapshot().diverged
     assert _published_is_live(trainer)
 
@@ -156,7 +149,7 @@ def test_a_long_run_keeps_only_the_newest_history(monkeypatch, small_mnist):
         costs = []
         for _ in range(3000):  # past the 1024 steps the history starts with
             t.step()
-            assert t.wait_idle()
+            assert t.wait_idle(DEADLINE_S)
             costs.append(t.snapshot().batch_costs[-1])
         snap = t.snapshot()
         assert snap.steps == 3000
@@ -170,20 +163,21 @@ def test_a_long_run_keeps_only_the_newest_history(monkeypatch, small_mnist):
 def test_reset_does_not_wait_for_the_whole_test_set(monkeypatch, trainer):
     """Scoring the test set after an epoch can take a while; a reset stops it within a chunk."""
     monkeypatch.setattr(trainer_module, "CHUNK", 10)  # 100 test digits: 10 chunks
-    calls, started = [], threading.Event()
+    calls = []
     real_evaluate = trainer_module.evaluate
 
     def slow_evaluate(*args):
+        # A chunk still being scored when the reset comes, however long this test's thread
+        # takes to ask for it (a fixed pause here would race with a slow or busy machine).
         calls.append(1)
-        started.set()
-        threading.Event().wait(0.02)
+        wait_until(lambda: not trainer.is_running)  # reset() has stopped training
         return real_evaluate(*args)
 
     monkeypatch.setattr(trainer_module, "evaluate", slow_evaluate)
     trainer.start()
-    assert started.wait(10)
+    wait_until(lambda: len(calls) > 0)
     trainer.reset(Network((784, 16, 10), seed=5))
-    assert len(calls) <= 2  # the chunk under way, and at most one more that had begun
+    assert len(calls) == 1  # the chunk under way; none begins once the reset is asked for
 
 
 def test_reset_replaces_the_network_and_clears_history(trainer):
@@ -200,7 +194,7 @@ def test_without_data_start_and_step_do_nothing():
     t = Trainer(Network((784, 10)))
     t.start()
     t.step()
-    assert not t.is_running and t.wait_idle() and t.steps == 0
+    assert not t.is_running and t.wait_idle(DEADLINE_S) and t.steps == 0
     t.close()
 
 
