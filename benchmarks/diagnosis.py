@@ -35,7 +35,7 @@ from typing import NamedTuple
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from digitpad.core.diagnosis import START_STEPS, RunHistory, diagnose, probe_inputs
+from digitpad.core.diagnosis import START_STEPS, Recorder, diagnose, probe_inputs
 from digitpad.core.errors import DivergedError
 from digitpad.core.evaluation import evaluate
 from digitpad.core.gradient_size import per_weight
@@ -50,13 +50,6 @@ DIAGNOSE_EVERY = 50  # steps
 SEED = 0
 
 
-class Epoch:
-    """An epoch's test score as the diagnosis reads it."""
-
-    def __init__(self, step: int, accuracy: float, cost: float) -> None:
-        self.step, self.test_accuracy, self.test_cost = step, accuracy, cost
-
-
 def grid():
     """(label, recipe) for every run of the table."""
     base = replace(PRESETS["video"], momentum=0.0, schedule="constant", epochs=EPOCHS)
@@ -69,6 +62,17 @@ def grid():
         for activation in ("sigmoid", "relu"):
             for lr in (0.05, 3.0):
                 runs.append(replace(base, hidden=(16,) * depth, activation=activation, lr=lr))
+    softmax = replace(base, output="softmax", cost="cross_entropy")
+    runs += [  # more networks that should learn, some with momentum, L2 or other batch sizes
+        replace(base, hidden=(30,), lr=3.0, batch=10),  # the course notes' network
+        replace(softmax, hidden=(100,), lr=0.5),
+        replace(softmax, hidden=(16, 16), lr=3.0),
+        replace(softmax, hidden=(32,), activation="tanh", lr=0.3),
+        replace(softmax, hidden=(16, 16), activation="relu", lr=0.1, batch=20),
+        replace(softmax, hidden=(128,), activation="relu", lr=0.5, l2=0.05),
+        replace(softmax, hidden=(64, 32), activation="relu", lr=0.05, momentum=0.9),
+        replace(softmax, hidden=(32, 32, 32), activation="relu", lr=0.05),
+    ]
     runs.append(replace(PRESETS["video"], epochs=EPOCHS))
     runs.append(replace(PRESETS["accurate"], epochs=EPOCHS))
     runs.append(replace(PRESETS["accurate"], lr=3.0, momentum=0.5, l2=0.0, schedule="constant",
@@ -77,9 +81,11 @@ def grid():
 
 
 def describe(r) -> str:
-    hidden = "x".join(map(str, r.hidden)) if len(set(r.hidden)) > 1 else \
-        f"{r.hidden[0]}x{len(r.hidden)}"
-    extra = "".join([f" m{r.momentum:g}" if r.momentum else "", f" L2 {r.l2:g}" if r.l2 else "",
+    hidden = "x".join(map(str, r.hidden))
+    if len(r.hidden) > 2 and len(set(r.hidden)) == 1:
+        hidden = f"{r.hidden[0]}x{len(r.hidden)} layers"
+    extra = "".join([f" b{r.batch}" if r.batch != 100 else "",
+                     f" m{r.momentum:g}" if r.momentum else "", f" L2 {r.l2:g}" if r.l2 else "",
                      " cos" if r.schedule == "cosine" else "", " aug" if r.augment else ""])
     return (f"{hidden} {r.activation[:4]} {r.output[:4]}/{'CE' if r.cost != 'quadratic' else 'Q'}"
             f" lr {r.lr:g}{extra}")
@@ -106,36 +112,35 @@ class Result(NamedTuple):
     peak: float  # the largest gradient per weight of any layer
 
 
-def train(recipe, data, probe, diagnose_every: int | None = DIAGNOSE_EVERY):
+def train(recipe, data, probe, diagnose_every: int | None = DIAGNOSE_EVERY) -> Result:
     """Train `recipe` from a new network, diagnosing as it goes."""
     network = new_network(recipe, SEED)
-    n_layers = len(network.weights)
-    costs, norms, epochs, first = [], [], [], {}
+    layers = len(network.weights)
+    recorder, first = Recorder(), {}
     steps_per_epoch = -(-len(data.train_labels) // recipe.batch)
 
     def look() -> None:
-        history = RunHistory(np.array(costs), np.array(norms).reshape(-1, n_layers), epochs)
-        for f in diagnose(network, history, probe, recipe):
-            first.setdefault(f.kind, (len(costs), f.layer, f))
+        for f in diagnose(network, recorder.history(layers), probe, recipe):
+            first.setdefault(f.kind, (recorder.steps, f.layer, f))
 
     def on_step(cost: float, grad_norms: list[float]) -> None:
-        costs.append(cost)
-        norms.append(grad_norms)
-        if diagnose_every and len(costs) % diagnose_every == 0:
+        recorder.step(cost, grad_norms)
+        if diagnose_every and recorder.steps % diagnose_every == 0:
             look()
 
     accuracy = float("nan")
     try:
         for report in _epochs(network, data, recipe, on_step):  # TEMPORARY until core-loop lands
-            epochs.append(Epoch(len(costs), report.accuracy, report.cost))
+            recorder.epoch(report.accuracy, report.cost)
             accuracy = report.accuracy
             if diagnose_every:
                 look()
-    except DivergedError:
-        accuracy = evaluate(network, data.test_images, data.test_labels).accuracy
-        epochs.append(Epoch(len(costs), accuracy, float("nan")))
+    except DivergedError:  # the network keeps the last good weights: score those
+        test = evaluate(network, data.test_images, data.test_labels)
+        recorder.epoch(test.accuracy, test.cost)
+        accuracy = test.accuracy
         look()
-    rms = per_weight(np.array(norms).reshape(-1, n_layers), network.sizes)
+    rms = per_weight(recorder.history(layers).grad_norms, network.sizes)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         growth = float(np.nanmax(rms / np.median(rms[:START_STEPS], axis=0))) if len(rms) else 0
     peak = float(np.nanmax(rms)) if len(rms) else 0.0

@@ -10,6 +10,7 @@ from threadpoolctl import threadpool_limits
 from digitpad.core import diagnosis
 from digitpad.core.batches import ShuffledBatches
 from digitpad.core.diagnosis import (
+    Recorder,
     RunHistory,
     chance_cost,
     diagnose,
@@ -29,11 +30,6 @@ BASE = replace(PRESETS["video"], momentum=0.0, schedule="constant", batch=10)
 RELU = replace(BASE, activation="relu", output="softmax", cost="cross_entropy", lr=0.1)
 
 
-class Epoch:
-    def __init__(self, step: int, accuracy: float, cost: float) -> None:
-        self.step, self.test_accuracy, self.test_cost = step, accuracy, cost
-
-
 class Run:
     """A network trained on `data` with `recipe`, diagnosed after every epoch."""
 
@@ -41,7 +37,7 @@ class Run:
         self.recipe = replace(recipe, epochs=epochs)
         self.network = network or new_network(self.recipe, seed=0)
         self.probe = probe_inputs(data.test_images)
-        self.costs, self.norms, self.epochs = [], [], []
+        self.recorder = Recorder()
         self.findings_per_epoch = []
         batches = ShuffledBatches(len(data.train_labels), seed=0)
         with threadpool_limits(limits=1, user_api="blas"):  # as the CLI: fast on a busy machine
@@ -58,20 +54,18 @@ class Run:
                                                     self.recipe.l2, self.recipe.momentum)
                 except DivergedError:
                     continue  # the weights stay the last good ones, as in the app
-                self.costs.append(stats.cost)
-                self.norms.append(stats.grad_norms)
+                self.recorder.step(stats.cost, stats.grad_norms)
             test = evaluate(self.network, data.test_images, data.test_labels)
-            self.epochs.append(Epoch(len(self.costs), test.accuracy, test.cost))
+            self.recorder.epoch(test.accuracy, test.cost)
             self.findings_per_epoch.append(self.diagnose())
 
     @property
-    def history(self) -> RunHistory:
-        layers = len(self.network.weights)
-        return RunHistory(np.array(self.costs), np.reshape(self.norms, (-1, layers)),
-                          self.epochs)
+    def epochs(self):
+        return self.recorder.epochs
 
     def diagnose(self) -> list:
-        return diagnose(self.network, self.history, self.probe, self.recipe)
+        history = self.recorder.history(len(self.network.weights))
+        return diagnose(self.network, history, self.probe, self.recipe)
 
 
 def kinds(findings) -> list[tuple[str, int | None]]:
@@ -98,8 +92,9 @@ def test_a_far_too_large_rate_diverges_and_kills_the_relus(small):
     assert diverging.layer in (1, 2, 3)
     assert diverging.evidence["peak_cost"] > 10 * diverging.evidence["start_cost"]
     first, last = diverging.steps
-    assert 1 <= first <= last <= len(run.costs)
-    assert diverging.fix == {"lr": 3.0} and diverging.fix_label == "Reset with learning rate 3"
+    assert 1 <= first <= last <= run.recorder.steps
+    # a tenth of 30 would still kill ReLUs: the fix offers a rate at which they learn
+    assert diverging.fix == {"lr": 0.1} and diverging.fix_label == "Reset with learning rate 0.1"
     assert diverging.needs_reset
     assert ("dead_relus", 1) in kinds(findings)
     assert is_failed(findings)
@@ -135,8 +130,10 @@ def test_a_deep_sigmoid_network_has_a_vanishing_gradient_and_stays_at_chance(sma
     vanishing, stuck = findings
     assert vanishing.evidence["ratio_to_last"] >= 100
     assert vanishing.evidence["update_ratio"] < 1e-3
-    assert vanishing.fix == {"activation": "relu", "output": "softmax", "cost": "cross_entropy"}
-    assert vanishing.fix_label == "Use ReLU, softmax and cross-entropy, and reset"
+    assert vanishing.fix == {"activation": "relu", "output": "softmax", "cost": "cross_entropy",
+                             "lr": 0.1}
+    assert vanishing.fix_label == ("Use ReLU, softmax and cross-entropy, learning rate 0.1, "
+                                   "and reset")
     # stuck at chance points at its cause and offers the same fix
     assert stuck.evidence["test_accuracy"] < 0.2
     assert "vanishing gradient" in stuck.explanation and stuck.fix == vanishing.fix
@@ -156,7 +153,7 @@ def test_a_tiny_learning_rate_is_called_too_small(small):
     slow = only(run.findings_per_epoch[-1], "learning_rate_too_small")
     assert slow.layer is None and slow.fix == {"lr": 1e-4} and not slow.needs_reset
     assert slow.evidence["cost_share"] > 0.8
-    assert slow.steps == (len(run.costs) - 199, len(run.costs))
+    assert slow.steps == (run.recorder.steps - 199, run.recorder.steps)
 
 
 def test_memorising_random_labels_is_overfitting():
