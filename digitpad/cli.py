@@ -149,6 +149,21 @@ def build_parser() -> ArgumentParser:
                            help="parameters checked per layer at most, sampled (default 200)")
     gradcheck.set_defaults(run=run_gradcheck)
 
+    lr_find = commands.add_parser(
+        "lr-find", help="propose a learning rate (a learning-rate range test)",
+        description="Train a copy of a new network for one mini-batch at each of STEPS rates "
+        "growing exponentially from 0.0001 to 100, and propose a tenth of the rate at which "
+        "the cost, averaged, was lowest.")
+    add_network_options(lr_find)
+    lr_find.add_argument("--batch", type=int, metavar="N", help="mini-batch size")
+    lr_find.add_argument("--momentum", type=float, metavar="F", help="0 = plain gradient descent")
+    lr_find.add_argument("--steps", type=int, default=100, metavar="N",
+                         help="rates tried, one mini-batch each (default 100)")
+    add_data_option(lr_find)
+    lr_find.add_argument("--json", action="store_true",
+                         help="print one JSON object per rate tried, then the proposal")
+    lr_find.set_defaults(run=run_lr_find)
+
     samples = commands.add_parser(
         "samples", help="your own drawings, kept in the app with the keys 0-9",
         description="'My digits': the drawings you kept in the app by pressing their digit key "
@@ -451,6 +466,60 @@ def run_gradcheck(args: argparse.Namespace) -> int:
     print(f"ok: backprop matches the numerical gradient (every error below "
           f"{GRADCHECK_THRESHOLD:g})")
     return 0
+
+
+# ---- digitpad lr-find ----------------------------------------------------------------------
+
+
+def run_lr_find(args: argparse.Namespace) -> int:
+    from digitpad.core.lr_finder import lr_range_test
+    from digitpad.core.mnist import load_mnist
+    from digitpad.core.training_run import new_network
+
+    recipe = recipe_from(args)
+    data = load_mnist(args.data)
+    network = new_network(recipe, args.seed)
+    if not args.json:
+        print(f"learning-rate range test: {network.describe()}")
+        print(f"  batch {recipe.batch}, momentum {recipe.momentum:g}, L2 {recipe.l2:g}: one "
+              f"mini-batch at each of {args.steps} growing rates, on a copy", flush=True)
+    test = lr_range_test(network, data.train_images, data.train_labels, recipe.batch,
+                         recipe.momentum, recipe.l2, steps=args.steps, seed=args.seed)
+    lowest = float(test.rates[test.smoothed.argmin()])
+    if args.json:
+        for rate, cost, smoothed in zip(test.rates, test.costs, test.smoothed):
+            print(json.dumps({"lr": float(rate), "cost": float(cost),
+                              "smoothed_cost": float(smoothed)}))
+        print(json.dumps({"proposed_lr": test.proposed, "lowest_cost_lr": lowest,
+                          "steps": len(test.rates)}), flush=True)
+        return 0
+    print(cost_by_rate(test.rates, test.smoothed))
+    print(f"proposed learning rate: {test.proposed:g} (a tenth of {lowest:.3g}, where the "
+          "averaged cost was lowest)")
+    print(f"try: {train_command(args, test.proposed)}")
+    return 0
+
+
+def train_command(args: argparse.Namespace, lr: float) -> str:
+    """The `digitpad train` command line for the network options of `args`, at rate `lr`."""
+    words = ["digitpad", "train", "--preset", args.preset]
+    for name in ("hidden", "activation", "output", "cost", "l2", "batch", "momentum", "data"):
+        if getattr(args, name, None) is not None:
+            words += [f"--{name}", str(getattr(args, name))]
+    if args.seed:
+        words += ["--seed", str(args.seed)]
+    return " ".join(words + ["--lr", f"{lr:g}"])
+
+
+def cost_by_rate(rates, smoothed, rows: int = 12, width: int = 40) -> str:
+    """About `rows` of the rates tried, each with its averaged cost as a number and a bar."""
+    picked = sorted({round(i * (len(rates) - 1) / (rows - 1)) for i in range(rows)})
+    top = max(float(smoothed[i]) for i in picked)
+    lines = [f"  {'rate':>9}  averaged cost"]
+    for i in picked:
+        bar = "#" * max(1, round(width * float(smoothed[i]) / top))
+        lines.append(f"  {rates[i]:>9.3g}  {smoothed[i]:<8.4g} {bar}")
+    return "\n".join(lines)
 
 
 # ---- digitpad samples -----------------------------------------------------------------------
