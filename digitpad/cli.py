@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -43,14 +44,30 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"digitpad: error: {message}\n")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a closing terminal, a service manager), handled as Ctrl+C is: files
+    being saved are left whole or not at all, and the same message explains the stop."""
+
+
+def raise_terminated(signum, frame) -> None:
+    raise Terminated
+
+
+def interrupted_status(stop: KeyboardInterrupt) -> int:
+    """The shell's convention: 128 + the number of the signal that stopped us."""
+    return 128 + (signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.run is not run_gui and args.gui_model is not None:
         parser.error("--model before a command is for the app; put it after the command")
+    previous_sigterm = signal.getsignal(signal.SIGTERM)
     try:
         if args.run is run_gui:
-            return run_gui(args)  # the app sets up its own threads
+            return run_gui(args)  # the app sets up its own threads and signals
+        signal.signal(signal.SIGTERM, raise_terminated)
         import numpy  # noqa: F401  (loads the BLAS library that threadpoolctl then limits)
         from threadpoolctl import threadpool_limits
 
@@ -59,9 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         # preset on 2 shared cores: 9 s an epoch with one thread, 45 s with two).
         with threadpool_limits(limits=1, user_api="blas"):
             return args.run(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         print("\ndigitpad: interrupted", file=sys.stderr)
-        return 130
+        return interrupted_status(stop)
     except BrokenPipeError:
         # The reader went away (`digitpad train --json | head -1`): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -72,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             raise  # a bug in digitpad: the traceback is what its developers need
         print(f"digitpad: error: {message}", file=sys.stderr)
         return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous_sigterm)
 
 
 def user_error_message(e: Exception) -> str | None:
@@ -305,21 +324,20 @@ def run_train(args: argparse.Namespace) -> int:
             if bar is not None:
                 bar.clear()
             print_epoch(report, recipe.epochs, args.json)
-    except KeyboardInterrupt:
+        seconds = time.perf_counter() - started
+        if args.save:
+            network.save(args.save)  # atomic: a file is either the old one or the new one
+    except KeyboardInterrupt as stop:
         if bar is not None:
             bar.clear()
         kept = f"; {args.save} was not written" if args.save else ""
         print(f"digitpad: training interrupted after {epoch} of {recipe.epochs} epochs{kept}",
               file=sys.stderr)
-        return 130
+        return interrupted_status(stop)
     except DivergedError:
         if bar is not None:
             bar.clear()
         raise
-    seconds = time.perf_counter() - started
-
-    if args.save:
-        network.save(args.save)  # atomic: a file is either the old one or the new one
     if args.json:
         print(json.dumps({"test_accuracy": report.test_accuracy, "test_cost": report.test_cost,
                           "epochs": report.epoch, "seconds": round(seconds, 2),
@@ -348,6 +366,7 @@ def print_epoch(report, epochs: int, as_json: bool) -> None:
 
 
 def run_eval(args: argparse.Namespace) -> int:
+    from digitpad.core.digit_model import load_digit_model
     from digitpad.core.evaluation import evaluate
     from digitpad.core.mnist import load_mnist
 
@@ -379,23 +398,13 @@ def confusion_table(confusion) -> str:
     return "\n".join(lines)
 
 
-def load_digit_model(path: str):
-    """A saved network that reads 28x28 digits into 10 classes; ModelFileError otherwise."""
-    from digitpad.core.errors import ModelFileError
-    from digitpad.core.network import Network
-
-    network = Network.load(path)
-    if network.sizes[0] != 784 or network.sizes[-1] != 10:
-        raise ModelFileError(f"{path} is not a digit model: it maps {network.sizes[0]} inputs "
-                             f"to {network.sizes[-1]} outputs, not 784 to 10")
-    return network
-
-
 # ---- digitpad predict -----------------------------------------------------------------------
 
 
 def run_predict(args: argparse.Namespace) -> int:
+    from digitpad.core.digit_model import load_digit_model
     from digitpad.core.errors import DigitpadError
+    from digitpad.core.paths import shown
     from digitpad.core.preprocess import to_mnist
     from digitpad.image_io import read_ink
 
@@ -409,14 +418,14 @@ def run_predict(args: argparse.Namespace) -> int:
             failed = True
             continue
         if digit is None:
-            print(f"{path}: empty (no ink found)", flush=True)
+            print(f"{shown(path)}: empty (no ink found)", flush=True)
             continue
         outputs = network.forward(digit.reshape(1, -1))[0]
         # Softmax outputs are probabilities; sigmoid outputs are scored independently, so
         # show each one's share of the total instead.
         share = outputs / outputs.sum()
         best = int(share.argmax())
-        print(f"{path}: {best} ({format_percent(share[best])})", flush=True)
+        print(f"{shown(path)}: {best} ({format_percent(share[best])})", flush=True)
     return 1 if failed else 0
 
 

@@ -21,10 +21,25 @@ MY_DIGITS_FILE = "my-digits.npz"
 
 
 def user_data_dir() -> Path:
-    """The directory for the user's own files (saved models, drawn digits); may not exist yet."""
+    """The directory for the user's own files (saved models, drawn digits); may not exist yet.
+
+    Raises DataError if it exists but is not a folder (DIGITPAD_DATA_DIR naming a file).
+    """
     override = os.environ.get(DATA_DIR_VARIABLE)
-    if override:
-        return Path(override).expanduser()
+    folder = Path(override).expanduser() if override else _platform_data_dir()
+    if folder.exists() and not folder.is_dir():
+        from digitpad.core.errors import DataError
+        from digitpad.core.paths import shown
+
+        if override:
+            raise DataError(f"{DATA_DIR_VARIABLE} names {shown(folder)}, which is not a folder: "
+                            "point it at a folder for digitpad's files, or unset it")
+        raise DataError(f"digitpad's data folder {shown(folder)} is not a folder: move that "
+                        "file away, and digitpad will make the folder")
+    return folder
+
+
+def _platform_data_dir() -> Path:
     from PySide6.QtCore import QStandardPaths  # QtCore only: no widgets, no display needed
 
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)

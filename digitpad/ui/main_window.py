@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitpad.core.digit_model import load_digit_model
 from digitpad.core.errors import DigitpadError, ModelFileError
 from digitpad.core.mnist import Mnist
 from digitpad.core.network import Network
@@ -71,16 +72,6 @@ STATUS_EVERY = 3
 REPREDICT_EVERY = 3
 WEIGHTS_EVERY = 15  # 2 Hz: the weight pictures change slowly, and drawing them is not free
 NUDGES_EVERY = 3  # 10 Hz: one example's backprop, drawn layer by layer
-
-
-def check_compatible(network: Network, path: str | Path) -> None:
-    """Raise ModelFileError unless `network` reads 28×28 digits and answers with 10 outputs."""
-    if network.sizes[0] != INPUTS or network.sizes[-1] != OUTPUT_NEURONS:
-        shape = "-".join(str(s) for s in network.sizes)
-        raise ModelFileError(
-            f"{path} holds a {shape} network, but digitpad needs {INPUTS} inputs (28×28 pixels) "
-            f"and {OUTPUT_NEURONS} outputs (digits 0-9)"
-        )
 
 
 class MainWindow(QMainWindow):
@@ -419,8 +410,7 @@ class MainWindow(QMainWindow):
     def load_model(self, path: str | Path) -> bool:
         """Continue from a saved network; on any problem say why and keep the current one."""
         try:
-            network = Network.load(path)
-            check_compatible(network, path)
+            network = load_digit_model(path)
         except ModelFileError as e:
             QMessageBox.critical(
                 self, "Could not open the model",
