@@ -246,6 +246,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--grid-only", action="store_true",
                         help="skip the fixes and the learning-rate finder")
+    parser.add_argument("--no-lr-finder", action="store_true",
+                        help="skip the learning-rate finder (its preset runs take minutes)")
     args = parser.parse_args()
     data = load_mnist()
     probe = probe_inputs(data.train_images)
@@ -254,6 +256,7 @@ def main() -> int:
         grid_targets(rows)
         if not args.grid_only:
             run_fixes(rows, data, probe)
+        if not (args.grid_only or args.no_lr_finder):
             run_lr_finder(data, probe)
     return 0
 

@@ -362,6 +362,45 @@ def print_epoch(report, epochs: int, as_json: bool) -> None:
               f"({report.seconds:.1f} s)", flush=True)
 
 
+def print_findings(findings, shown: set, epoch: int, as_json: bool) -> None:
+    """Each finding of the run's diagnosis once, after the epoch that first shows it: a line
+    `warning: …`, or with --json an object with "diagnosis" (its kind)."""
+    for finding in findings:
+        if finding.key in shown:
+            continue
+        shown.add(finding.key)
+        if as_json:
+            print(json.dumps({**finding.as_json(), "epoch": epoch}), flush=True)
+        else:
+            print(f"warning: {finding.message} Try {fix_options(finding.fix)}.", flush=True)
+
+
+def fix_options(fix: dict) -> str:
+    """A suggested change of settings as the options that make it: {"lr": 0.1} -> --lr 0.1."""
+    return " ".join(f"--{name} {value:g}" if isinstance(value, float) else f"--{name} {value}"
+                    for name, value in fix.items())
+
+
+def check_may_replace(path: str, findings, force: bool) -> None:
+    """A run the diagnosis calls failed does not replace an existing file, unless --force."""
+    from digitpad.core.diagnosis import is_failed
+    from digitpad.core.errors import DigitpadError
+
+    if force or not os.path.lexists(path) or not is_failed(findings):
+        return
+    stuck = [f for f in findings if f.kind == "stuck_at_chance"]
+    if stuck:
+        accuracy = stuck[0].evidence["test_accuracy"]
+        why = f"it is stuck at chance, {accuracy:.2%} of the test digits right"
+        fix = stuck[0].fix
+    else:
+        diverged = next(f for f in findings if f.kind == "diverging")
+        why = f"it diverged, its cost rose to {diverged.evidence['peak_cost']:.3g}"
+        fix = diverged.fix
+    raise DigitpadError(f"{path} was not replaced: this run failed ({why}); try "
+                        f"{fix_options(fix)}, or add --force to replace it anyway")
+
+
 # ---- digitpad eval --------------------------------------------------------------------------
 
 

@@ -48,8 +48,9 @@ EXPLODE_FACTOR = 1000.0
 layer's gradient per weight a thousand times its starting size. In runs that learn it grows at
 most about 70-fold (benchmarks/diagnosis.py prints the largest growth of every run)..."""
 EXPLODE_LEVEL = 0.5
-"""...and above 0.5 (the largest seen in runs that learn: 0.19). A gradient that starts near 0
-(a lone ReLU that is off at first) can grow a thousandfold to an ordinary size."""
+"""...and above 0.5 (the largest seen in runs that learn here: 0.25, with batches of 20). A
+gradient that starts near 0 (a lone ReLU that is off at first) can grow a thousandfold to an
+ordinary size."""
 DEAD_SHARE = 0.5
 """Dead ReLUs: at least half of a layer's neurons output 0 for every probe digit ("most"). A few
 silent neurons are normal (up to 44% in a 16-wide layer that still reached 91%)."""
