@@ -42,7 +42,7 @@ from digitpad.core.gradient_size import per_weight
 from digitpad.core.lr_finder import lr_range_test
 from digitpad.core.mnist import load_mnist
 from digitpad.core.presets import PRESETS
-from digitpad.core.training_run import new_network
+from digitpad.core.training_run import train_epochs
 
 EPOCHS = 2
 FIX_EPOCHS = 3
@@ -51,7 +51,7 @@ SEED = 0
 
 
 def grid():
-    """(label, recipe) for every run of the table."""
+    """(label, settings) for every run of the table."""
     base = replace(PRESETS["video"], momentum=0.0, schedule="constant", epochs=EPOCHS)
     runs = []
     for depth in (2, 5):
@@ -112,27 +112,27 @@ class Result(NamedTuple):
     peak: float  # the largest gradient per weight of any layer
 
 
-def train(recipe, data, probe, diagnose_every: int | None = DIAGNOSE_EVERY) -> Result:
-    """Train `recipe` from a new network, diagnosing as it goes."""
-    network = new_network(recipe, SEED)
+def train(settings, data, probe, diagnose_every: int | None = DIAGNOSE_EVERY) -> Result:
+    """Train `settings` from a new network with the one SGD loop, diagnosing as it goes."""
+    network = settings.new_network(SEED)
     layers = len(network.weights)
     recorder, first = Recorder(), {}
-    steps_per_epoch = -(-len(data.train_labels) // recipe.batch)
+    steps_per_epoch = -(-len(data.train_labels) // settings.batch)
 
     def look() -> None:
-        for f in diagnose(network, recorder.history(layers), probe, recipe):
+        for f in diagnose(network, recorder.history(layers), probe, settings):
             first.setdefault(f.kind, (recorder.steps, f.layer, f))
 
-    def on_step(cost: float, grad_norms: list[float]) -> None:
-        recorder.step(cost, grad_norms)
+    def on_step(step) -> None:
+        recorder.step(step)
         if diagnose_every and recorder.steps % diagnose_every == 0:
             look()
 
     accuracy = float("nan")
     try:
-        for report in _epochs(network, data, recipe, on_step):  # TEMPORARY until core-loop lands
-            recorder.epoch(report.accuracy, report.cost)
-            accuracy = report.accuracy
+        for report in train_epochs(network, data, settings, SEED, on_step=on_step):
+            recorder.epoch(report.test_accuracy, report.test_cost)
+            accuracy = report.test_accuracy
             if diagnose_every:
                 look()
     except DivergedError:  # the network keeps the last good weights: score those
@@ -147,24 +147,6 @@ def train(recipe, data, probe, diagnose_every: int | None = DIAGNOSE_EVERY) -> R
     return Result(accuracy, first, steps_per_epoch, growth, peak)
 
 
-def _epochs(network, data, recipe, on_step):
-    from digitpad.core.augment import augment
-    from digitpad.core.batches import ShuffledBatches
-    from digitpad.core.mnist import as_inputs
-    from digitpad.core.training_run import learning_rate
-    batches = ShuffledBatches(len(data.train_labels), SEED)
-    rng = np.random.default_rng(SEED)
-    for epoch in range(recipe.epochs):
-        lr = learning_rate(recipe, epoch)
-        while batches.epoch == epoch:
-            idx = batches.next(recipe.batch)
-            X = augment(data.train_images[idx], rng) if recipe.augment else \
-                as_inputs(data.train_images[idx])
-            stats = network.train_step(X, data.train_labels[idx], lr, recipe.l2, recipe.momentum)
-            on_step(stats.cost, stats.grad_norms)
-        yield evaluate(network, data.test_images, data.test_labels)
-
-
 def findings_text(first: dict) -> str:
     return ", ".join(f"{kind}{'' if layer is None else f'[{layer}]'}@{step}"
                      for kind, (step, layer, _) in sorted(first.items(), key=lambda x: x[1][0]))
@@ -174,10 +156,10 @@ def run_grid(data, probe):
     print(f"{'settings':<46} {'test acc':>8} {'growth':>7} {'peak':>7}  "
           "findings (kind[layer]@first step)")
     rows = []
-    for label, recipe in grid():
+    for label, settings in grid():
         started = time.perf_counter()
-        result = train(recipe, data, probe)
-        rows.append((label, recipe, result))
+        result = train(settings, data, probe)
+        rows.append((label, settings, result))
         print(f"{label:<46} {result.accuracy:>8.2%} {result.growth:>7.3g} {result.peak:>7.2g}  "
               f"{findings_text(result.first) or '-'}  ({time.perf_counter() - started:.0f} s)",
               flush=True)
@@ -190,13 +172,13 @@ def grid_targets(rows) -> None:
     print("\ngrowth: the largest gradient per weight of any layer over its size at the start; "
           "peak: the largest gradient per weight")
     hits = 0
-    for label, recipe, result in failing:
+    for label, settings, result in failing:
         early = {k for k, (step, _, _) in result.first.items() if step <= result.steps_per_epoch}
-        correct = early & expected_causes(recipe)
+        correct = early & expected_causes(settings)
         hits += bool(correct)
         if not correct:
             print(f"  MISS {label}: {result.accuracy:.2%}, expected one of "
-                  f"{sorted(expected_causes(recipe))}, found in epoch 1: {sorted(early) or '-'}")
+                  f"{sorted(expected_causes(settings))}, found in epoch 1: {sorted(early) or '-'}")
     print(f"runs below 50%: {len(failing)}; with a correct finding within the first epoch: "
           f"{hits} (target: all)")
     quiet = [r for r in good if not r[2].first]
@@ -213,12 +195,12 @@ def grid_targets(rows) -> None:
 
 def run_fixes(rows, data, probe) -> None:
     print(f"\nsuggested fixes, trained {FIX_EPOCHS} epochs (target ≥ 90%):")
-    for label, recipe, result in rows:
+    for label, settings, result in rows:
         for kind in ("dead_relus", "vanishing_gradient"):
             if kind not in result.first:
                 continue
             finding = result.first[kind][2]
-            fixed = train(replace(recipe, epochs=FIX_EPOCHS, **finding.fix), data, probe)
+            fixed = train(replace(settings, epochs=FIX_EPOCHS, **finding.fix), data, probe)
             print(f"  {label} ({result.accuracy:.2%}): {kind} -> {finding.fix_label} "
                   f"{finding.fix}: {fixed.accuracy:.2%} "
                   f"{'ok' if fixed.accuracy >= 0.9 else 'MISS'}; findings after the fix: "
@@ -228,16 +210,16 @@ def run_fixes(rows, data, probe) -> None:
 def run_lr_finder(data, probe) -> None:
     print("\nlearning-rate finder: each preset trained in full with its own rate and the proposal"
           " (target: within 1 point)")
-    for name, recipe in PRESETS.items():
+    for name, settings in PRESETS.items():
         started = time.perf_counter()
-        test = lr_range_test(new_network(recipe, SEED), data.train_images, data.train_labels,
-                             recipe.batch, recipe.momentum, recipe.l2, seed=SEED)
+        test = lr_range_test(settings.new_network(SEED), data.train_images, data.train_labels,
+                             settings.batch, settings.momentum, settings.l2, seed=SEED)
         found = time.perf_counter() - started
-        own = train(recipe, data, probe, diagnose_every=None).accuracy
-        proposed = train(replace(recipe, lr=test.proposed), data, probe,
+        own = train(settings, data, probe, diagnose_every=None).accuracy
+        proposed = train(replace(settings, lr=test.proposed), data, probe,
                          diagnose_every=None).accuracy
         gap = (own - proposed) * 100
-        print(f"  {name}: own rate {recipe.lr:g} -> {own:.2%}; proposed {test.proposed:g} "
+        print(f"  {name}: own rate {settings.lr:g} -> {own:.2%}; proposed {test.proposed:g} "
               f"({len(test.rates)} steps, {found:.1f} s) -> {proposed:.2%}; "
               f"{gap:+.2f} points {'ok' if gap <= 1 else 'MISS'}", flush=True)
 

@@ -109,7 +109,7 @@ enough to generalize."""
 
 
 class RunSettings(Protocol):
-    """The settings the diagnosis reads (core.presets.Preset has them)."""
+    """The settings the diagnosis reads: core.settings.Settings (fixes name its fields)."""
 
     lr: float
     batch: int
@@ -148,9 +148,11 @@ class Recorder:
         self._norms: list[list[float]] = []
         self.epochs: list[EpochScore] = []
 
-    def step(self, cost: float, grad_norms: Sequence[float]) -> None:
-        self._costs.append(cost)
-        self._norms.append(list(grad_norms))
+    def step(self, stats) -> None:
+        """A step's statistics: anything with .cost and .grad_norms (Network.train_step's
+        StepStats, the SGD loop's Step)."""
+        self._costs.append(stats.cost)
+        self._norms.append(list(stats.grad_norms))
 
     def epoch(self, test_accuracy: float, test_cost: float) -> None:
         self.epochs.append(EpochScore(len(self._costs), test_accuracy, test_cost))
@@ -421,7 +423,8 @@ def _stuck_at_chance(run: _Run, causes: list[Finding]) -> list[Finding]:
     begin = epochs[-2].step + 1 if len(epochs) > 1 else 1
     if causes:
         cause = causes[0]
-        fix, label, why = cause.fix, cause.fix_label, f"The likely cause: {cause.title.lower()}."
+        fix, label = cause.fix, cause.fix_label
+        why = f"The likely cause: {cause.title[0].lower()}{cause.title[1:]}."
     else:
         fix, label = _calmer(run.network, run.settings)
         why = ("Too large steps often throw a network into always giving the same answer; "

@@ -36,12 +36,13 @@ from PySide6.QtWidgets import (
 from digitpad.core.digit_model import load_digit_model
 from digitpad.core.errors import DigitpadError, ModelFileError
 from digitpad.core.mnist import Mnist
+from digitpad.core.my_digits import MyDigits, is_started
 from digitpad.core.network import Network
 from digitpad.core.preprocess import to_mnist
-from digitpad.core.presets import PRESETS
-from digitpad.core.samples import add_sample, per_digit
-from digitpad.data_dir import my_digits_path
-from digitpad.training.trainer import Snapshot, Trainer
+from digitpad.core.presets import PRESETS, SUMMARIES
+from digitpad.core.settings import Settings
+from digitpad.data_dir import user_data_dir
+from digitpad.training.trainer import Failure, Snapshot, Trainer
 from digitpad.ui import settings as user_settings
 from digitpad.ui.backprop_view import BackpropView
 from digitpad.ui.canvas import FINE, Canvas
@@ -53,12 +54,8 @@ from digitpad.ui.mnist_loader import MnistLoader
 from digitpad.ui.notice_bar import NoticeBar
 from digitpad.ui.prediction_panel import PredictionPanel
 from digitpad.ui.training_controls import TrainingControls
-from digitpad.ui.training_settings import (
-    INPUTS,
-    OUTPUT_NEURONS,
-    TrainingSettings,
-    save_settings,
-)
+from digitpad.ui.training_failure import describe_failure
+from digitpad.ui.training_settings import save_settings
 from digitpad.ui.weights_view import WeightsView
 
 FRAME_MS = 33  # ~30 frames a second: status, plots and prediction all refresh on this beat
@@ -81,7 +78,7 @@ class MainWindow(QMainWindow):
         self,
         trainer: Trainer,
         settings: QSettings,
-        training_settings: TrainingSettings,
+        training_settings: Settings,
         loader: MnistLoader | None = None,
     ) -> None:
         super().__init__()
@@ -99,6 +96,7 @@ class MainWindow(QMainWindow):
         self._status_text: dict[str, str] = {}
         self._frame = 0  # frames shown so far
         self._help_dialog: QDialog | None = None
+        self._my_digits: MyDigits | None = None
         self.data_ready_at: float | None = None  # time.perf_counter() when data arrived
 
         self._build_widgets()
@@ -110,10 +108,11 @@ class MainWindow(QMainWindow):
         self.controls.mark_applied(training_settings)
         self.gradient_plot.set_layers(trainer.network.sizes)
         self._restore_window_state()
+        self._open_my_digits_at_start()
 
         self.canvas.changed.connect(self._drawing_changed)
         self.canvas.digit_key_pressed.connect(self.keep_drawing)
-        self.controls.step_settings_changed.connect(self._apply_step_settings)
+        self.controls.settings_changed.connect(self.trainer.change_settings)
         self.controls.start_pause_button.clicked.connect(self.toggle_training)
         self.controls.step_button.clicked.connect(self.step_once)
         self.controls.reset_button.clicked.connect(self.reset_network)
@@ -281,12 +280,11 @@ class MainWindow(QMainWindow):
         self.about_action = action("&About digitpad", self.show_about)
         self.preset_actions = []
         for name, preset in PRESETS.items():
-            shape = "-".join(str(s) for s in (INPUTS, *preset.hidden, OUTPUT_NEURONS))
+            shape = "-".join(str(s) for s in preset.sizes)
             self.preset_actions.append(action(
                 f"Preset: {name.capitalize()} ({shape})",
                 lambda _=False, n=name: self.controls.choose_preset(n),
-                tip=f"{getattr(preset, 'summary', name)}: fills in the settings; Reset applies "
-                    "them"))
+                tip=f"{SUMMARIES[name]}: fills in the settings; Reset applies them"))
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -352,14 +350,12 @@ class MainWindow(QMainWindow):
         if self.trainer.is_running:
             self.trainer.pause()
         else:
-            self._apply_step_settings()
             self.trainer.start()
         self.controls.set_running(self.trainer.is_running)
 
     def step_once(self) -> None:
         """Exactly one mini-batch, on the trainer's thread."""
         if self.trainer.has_data and not self.trainer.is_running:
-            self._apply_step_settings()
             self.trainer.step()
 
     def reset_network(self) -> None:
@@ -374,10 +370,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"New random weights: {'-'.join(str(s) for s in network.sizes)}.", 4000)
 
-    def _install(self, network: Network, settings: TrainingSettings) -> None:
-        """Train `network` from now on, from a clean history."""
-        self.trainer.reset(network)
-        self.trainer.hyper = settings.hyperparameters()
+    def _install(self, network: Network, settings: Settings) -> None:
+        """Train `network` with `settings` from now on, from a clean history."""
+        self.trainer.reset(network, settings)
         self.controls.mark_applied(settings)
         self.controls.set_running(False)
         self.cost_plot.clear_history()
@@ -386,15 +381,8 @@ class MainWindow(QMainWindow):
         self._shown_error = None
         self._predicted_with = None  # predict again with the new weights
 
-    def _apply_step_settings(self) -> None:
-        """Learning rate, batch size and augmentation: the trainer reads them before each step."""
-        hyper = self.trainer.hyper
-        hyper.lr = self.controls.lr_spin.value()
-        hyper.batch_size = self.controls.batch_spin.value()
-        hyper.augment = self.controls.augment_check.isChecked()
-
     def _halve_learning_rate(self) -> None:
-        self.controls.lr_spin.setValue(self.controls.lr_spin.value() / 2)
+        self.controls.change(lr=self.trainer.settings.lr / 2)
         self.notice.hide()
 
     # ---- models -----------------------------------------------------------------------------
@@ -455,15 +443,16 @@ class MainWindow(QMainWindow):
         if seen is None:
             self.statusBar().showMessage("Draw a digit first, then press its key to keep it.", 5000)
             return
-        path = my_digits_path()
         try:
-            samples = add_sample(path, seen, digit)
-        except (DigitpadError, OSError) as e:  # a damaged collection, or a folder we cannot use
+            store = self.my_digits()
+            store.add(seen, digit, self.canvas.strokes)
+        except DigitpadError as e:  # a folder we cannot use, a locked or full database
             QMessageBox.warning(self, "Could not keep the drawing",
                                 f"{_sentence(str(e))}\n\nThe drawing is still on the canvas.")
             return
         self.canvas.clear()
-        total, same = len(samples.labels), per_digit(samples.labels)[digit]
+        counts = store.per_digit()
+        total, same = sum(counts), counts[digit]
         article = "an" if digit == 8 else "a"
         if total == 1:
             kept = "1 drawing"
@@ -472,6 +461,38 @@ class MainWindow(QMainWindow):
         else:
             kept = f"{total:,} drawings, {same:,} of them {digit}s"
         self.statusBar().showMessage(f"Stored as {article} {digit} in my digits ({kept}).", 6000)
+
+    def my_digits(self) -> MyDigits:
+        """The store of my digits, opened on first use; raises DataError if it cannot be."""
+        if self._my_digits is None:
+            self._my_digits = MyDigits.open(user_data_dir())
+            if self._my_digits.notices:
+                self._tell("My digits", "\n\n".join(
+                    _sentence(n) for n in self._my_digits.notices))
+        return self._my_digits
+
+    def _open_my_digits_at_start(self) -> None:
+        """Open the store now if there is one, so that a migration or a damaged file is dealt
+        with (and said) once, at start, rather than at the first key press. With nothing kept
+        yet, nothing is created until the first drawing is."""
+        try:
+            if not is_started(user_data_dir()):
+                return
+        except DigitpadError:
+            return  # a data folder that is a file: the app says so once, for all its files
+        try:
+            self.my_digits()
+        except DigitpadError as e:
+            self._tell("My digits cannot be used", f"{_sentence(str(e))}\n\nDrawing and "
+                       "training still work; keeping drawings needs my digits.")
+
+    def _tell(self, title: str, text: str) -> None:
+        """A message that does not stop anything: the window goes on while it shows."""
+        box = QMessageBox(QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("myDigitsNotice")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        QTimer.singleShot(0, box.open)
 
     # ---- data -------------------------------------------------------------------------------
 
@@ -572,15 +593,16 @@ class MainWindow(QMainWindow):
                 self.status_labels[key].setText(text)
                 self._status_text[key] = text
 
-    def _show_training_error(self, error: str, diverged: bool) -> None:
+    def _show_training_error(self, error: Failure, diverged: bool) -> None:
+        text = describe_failure(error)
         self.controls.set_running(False)
-        self.statusBar().showMessage(error, 15000)
+        self.statusBar().showMessage(text, 15000)
         if diverged:
             self.notice.show_message(
-                f"{error} A smaller learning rate takes smaller steps downhill and does not "
+                f"{text} A smaller learning rate takes smaller steps downhill and does not "
                 "overshoot.", "Halve the learning rate")
         else:
-            self.notice.show_message(error)
+            self.notice.show_message(text)
 
     # ---- help -------------------------------------------------------------------------------
 
@@ -651,6 +673,9 @@ class MainWindow(QMainWindow):
             self._loader.wait()
         if self._help_dialog is not None:
             self._help_dialog.close()
+        if self._my_digits is not None:
+            self._my_digits.close()
+            self._my_digits = None
         super().closeEvent(event)
 
 

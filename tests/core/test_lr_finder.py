@@ -11,7 +11,7 @@ from digitpad.core.evaluation import evaluate
 from digitpad.core.lr_finder import MAX_LR, MIN_LR, STEPS, lr_range_test, nice_number, rates
 from digitpad.core.mnist import Mnist, load_mnist
 from digitpad.core.presets import PRESETS
-from digitpad.core.training_run import new_network, train_epochs
+from digitpad.core.training_run import train_epochs
 from tests.conftest import make_small_mnist
 
 RECIPE = replace(PRESETS["accurate"], hidden=(32,), batch=20, epochs=2, augment=False, l2=0.0,
@@ -32,7 +32,7 @@ def digits():
 
 
 def test_the_network_being_trained_is_left_bit_for_bit_as_it_was(small):
-    network = new_network(RECIPE)
+    network = RECIPE.new_network()
     list(train_epochs(network, small, replace(RECIPE, epochs=1, momentum=0.9)))  # has momentum
     before = [w.copy() for w in network.weights + network.biases]
     velocity = [v.copy() for v in network._velocity]
@@ -51,7 +51,7 @@ def test_rates_grow_by_the_same_factor_every_step():
 
 
 def test_the_test_stops_when_the_cost_blows_up_and_proposes_a_rate_that_trains(digits):
-    network = new_network(RECIPE)
+    network = RECIPE.new_network()
     with threadpool_limits(limits=1, user_api="blas"):
         test = lr_range_test(network, digits.train_images, digits.train_labels, batch=20)
         assert len(test.rates) < STEPS  # ReLU with softmax cannot take rates near 100
@@ -65,7 +65,7 @@ def test_the_test_stops_when_the_cost_blows_up_and_proposes_a_rate_that_trains(d
 
 def test_too_few_steps_are_refused(small):
     with pytest.raises(SettingsError, match="at least 5 steps"):
-        lr_range_test(new_network(RECIPE), small.train_images, small.train_labels, 20, steps=3)
+        lr_range_test(RECIPE.new_network(), small.train_images, small.train_labels, 20, steps=3)
 
 
 @pytest.mark.parametrize("x, nice", [(0.0756, 0.08), (0.3, 0.3), (0.034, 0.03), (3.3, 3.0),
