@@ -325,22 +325,12 @@ def _diverging(run: _Run) -> list[Finding]:
 def _dead_relus(run: _Run, hidden: list[np.ndarray]) -> list[Finding]:
     if run.network.activation != "relu":
         return []
-    findings = []
-    for layer, a in enumerate(hidden, start=1):
-        dead = (a <= 0).all(axis=0)
-        share = float(dead.mean())
-        if share < DEAD_SHARE:
-            continue
-        fix, label = _calmer(run.network, run.settings)
-        findings.append(Finding(
-            "dead_relus", layer, f"Dead ReLUs in layer {layer}",
-            f"{dead.sum()} of layer {layer}'s {dead.size} neurons output 0 for every probe digit, "
-            "so no nudge reaches their weights and they never learn again. Too large a step "
-            "pushes a ReLU to where it is off for every input; start again with a smaller "
-            "learning rate.",
-            {"dead_share": share, "dead": int(dead.sum()), "neurons": dead.size},
-            (run.history.last_step, run.history.last_step), fix, label, needs_reset=True))
-    return findings
+    return _layers_where(
+        run, hidden, "dead_relus", DEAD_SHARE, lambda a: (a <= 0).all(axis=0),
+        lambda layer: f"Dead ReLUs in layer {layer}",
+        "output 0 for every probe digit, so no nudge reaches their weights and "
+        "they never learn again. Too large a step pushes a ReLU to where it is off for every "
+        "input; start again with a smaller learning rate.")
 
 
 def _saturated(run: _Run, hidden: list[np.ndarray]) -> list[Finding]:
@@ -349,22 +339,36 @@ def _saturated(run: _Run, hidden: list[np.ndarray]) -> list[Finding]:
         return []
     sigma = ACTIVATIONS[name]
     steepest = 0.25 if name == "sigmoid" else 1.0  # σ′(0)
+
+    def saturated(a: np.ndarray) -> np.ndarray:
+        flat = sigma.derivative(a) < FLAT_SLOPE * steepest
+        return flat.mean(axis=0) >= SATURATED_EXAMPLES
+
+    return _layers_where(
+        run, hidden, "saturated", SATURATED_SHARE, saturated,
+        lambda layer: f"Saturated {name} neurons in layer {layer}",
+        f"sit at the flat ends of the {name} curve for nearly every digit, where "
+        "its slope σ′ is almost 0 and cuts every nudge passing back to almost nothing. Their "
+        "weights grew too large, usually from too large steps; start again with a smaller "
+        "learning rate.")
+
+
+def _layers_where(run: _Run, hidden: list[np.ndarray], kind: str, share_needed: float,
+                  affected, title, what: str) -> list[Finding]:
+    """A finding for each hidden layer in which at least `share_needed` of the neurons are
+    `affected` (a function of the layer's probe activations, one bool per neuron); `title`
+    names it from the layer, `what` says what those neurons do and why it matters."""
     findings = []
     for layer, a in enumerate(hidden, start=1):
-        flat = sigma.derivative(a) < FLAT_SLOPE * steepest
-        saturated = flat.mean(axis=0) >= SATURATED_EXAMPLES
-        share = float(saturated.mean())
-        if share < SATURATED_SHARE:
+        hit = affected(a)
+        share = float(hit.mean())
+        if share < share_needed:
             continue
         fix, label = _calmer(run.network, run.settings)
         findings.append(Finding(
-            "saturated", layer, f"Saturated {name} neurons in layer {layer}",
-            f"{saturated.sum()} of layer {layer}'s {saturated.size} neurons sit at the flat ends "
-            f"of the {name} curve for nearly every digit, where its slope σ′ is almost 0 and "
-            "cuts every nudge passing back to almost nothing. Their weights grew too large, "
-            "usually from too large steps; start again with a smaller learning rate.",
-            {"saturated_share": share, "saturated": int(saturated.sum()),
-             "neurons": saturated.size},
+            kind, layer, title(layer),
+            f"{hit.sum()} of layer {layer}'s {hit.size} neurons {what}",
+            {"share": share, "count": int(hit.sum()), "neurons": hit.size},
             (run.history.last_step, run.history.last_step), fix, label, needs_reset=True))
     return findings
 

@@ -91,7 +91,7 @@ def test_dead_relus_are_found_in_the_layer_that_died(small):
     findings = run.diagnose()
     assert kinds(findings) == [("dead_relus", 2)]
     dead = findings[0]
-    assert dead.evidence["dead"] == dead.evidence["neurons"] == 16
+    assert dead.evidence["count"] == dead.evidence["neurons"] == 16
     assert dead.fix == {"lr": 0.01}
     assert dead.title == "Dead ReLUs in layer 2"
 
@@ -102,7 +102,7 @@ def test_saturated_sigmoids_are_found_in_their_layer(small):
     run.network.weights[1] *= 100.0  # layer 2's inputs are now huge: every neuron at 0 or 1
     findings = run.diagnose()
     assert kinds(findings) == [("saturated", 2)]
-    assert findings[0].evidence["saturated_share"] > 0.5
+    assert findings[0].evidence["share"] > 0.5
     assert findings[0].fix == {"lr": 0.3}
 
 
