@@ -35,7 +35,8 @@ PROBE_SIZE = 256
 """Digits in the probe batch: enough that a neuron silent for all of them is silent for nearly
 every digit, few enough to run through a 512-wide network in milliseconds."""
 START_STEPS = 10
-"""The cost at the start is the median of the first ten mini-batches: one batch is noisy."""
+"""The cost at the start is the median of the first ten mini-batches (one batch is noisy), or
+the first one's if lower."""
 WINDOW = 50
 """Recent behaviour is the median over the last 50 steps: smooth enough to ignore one odd batch,
 recent enough to follow a change of learning rate within a second of training."""
@@ -98,10 +99,14 @@ PLATEAU_GAIN = 0.001
 """Progress is a best test accuracy higher by a tenth of a point (10 of 10,000 digits)..."""
 PLATEAU_COST_GAIN = 0.02
 """...or a training or test cost lower by 2%."""
-SAFE_RELU_RATE = 0.1
-"""The rate a fix gives a ReLU network (without momentum): with softmax and cross-entropy it
-learns well at 0.05 to 0.3 here (94% after three epochs of 16-wide layers at 0.1), and at the
-rates sigmoid outputs need (3) its neurons die."""
+STABLE_RATES = {"relu": 0.1, "tanh": 0.3, "sigmoid": 1.0}
+"""The rate a fix offers a network thrown off by too large steps, by its hidden activation:
+rates at which 16-wide networks of each kind with softmax and cross-entropy (plain SGD, batches
+of 100) learned well in benchmarks/diagnosis.py (ReLU 0.1: 93%, dead at 1; tanh 0.1 to 1: 92%,
+saturated at 10; sigmoid 1 to 3: 92%). A tenth of the rate that failed, if that is smaller."""
+QUADRATIC_SLOWDOWN = 3.0
+"""The quadratic cost learns slower (a saturated sigmoid output shrinks its nudges): the video's
+sigmoid network learns at 3, three times STABLE_RATES["sigmoid"]."""
 L2_PER_EXAMPLE = 5e-4
 """Suggested L2 strength per example of the mini-batch (the cost divides λ by the batch size):
 0.05 for batches of 100, like the accurate preset's 0.05 for 200, which keeps its weights small
@@ -249,9 +254,11 @@ class _Run:
         self.rms = per_weight(np.reshape(history.grad_norms, (self.n, len(network.weights))),
                               network.sizes)
         if self.n:
-            self.start_cost = float(np.median(self.costs[:START_STEPS]))
+            # The lower of the first step's and the first ten's median: a run can blow up
+            # within its first few steps.
+            self.start_cost = float(min(self.costs[0], np.median(self.costs[:START_STEPS])))
             self.recent_cost = float(np.median(self.costs[-WINDOW:]))
-            self.start_rms = np.median(self.rms[:START_STEPS], axis=0)
+            self.start_rms = np.minimum(self.rms[0], np.median(self.rms[:START_STEPS], axis=0))
             self.recent_rms = np.median(self.rms[-WINDOW:], axis=0)
             weight_rms = np.array([np.sqrt(np.mean(np.square(W, dtype=np.float64)))
                                    for W in network.weights])
@@ -496,16 +503,14 @@ def _plateau(run: _Run) -> list[Finding]:
 
 
 def _calmer(network: Network, settings: RunSettings) -> tuple[dict[str, object], str]:
-    """Smaller steps, for a network thrown off by too large ones: a tenth of the rate, and for
-    ReLU at most a rate at which it is stable. A ReLU network under sigmoid outputs or the
-    quadratic cost also gets softmax and cross-entropy, with which it learns at such rates."""
+    """Smaller steps, for a network thrown off by too large ones: a tenth of the rate, at most
+    one at which such a network learns. A ReLU network under sigmoid outputs or the quadratic
+    cost also gets softmax and cross-entropy, with which it learns at such rates."""
     fix: dict[str, object] = {}
-    if network.activation != "relu":
-        fix["lr"] = nice_number(settings.lr / 10)
-        return fix, _reset_label(fix)
-    if settings.lr > _safe_relu_rate(settings):
-        fix["lr"] = min(nice_number(settings.lr / 10), _safe_relu_rate(settings))
-    if network.output != "softmax" or network.cost_name != "cross_entropy":
+    stable = _stable_rate(network.activation, network.cost_name, settings)
+    if settings.lr > stable:
+        fix["lr"] = min(nice_number(settings.lr / 10), stable)
+    if network.activation == "relu" and _not_softmax_cross_entropy(network):
         fix.update(output="softmax", cost="cross_entropy")
     if not fix:  # a modest rate still threw it off: smaller still
         fix["lr"] = nice_number(settings.lr / 10)
@@ -517,16 +522,23 @@ def _relu_fix(network: Network, settings: RunSettings) -> tuple[dict[str, object
     output does too (a sigmoid output under the quadratic cost shrinks them like a hidden
     sigmoid); and a rate at which that network learns (sigmoid outputs need far larger ones)."""
     fix: dict[str, object] = {"activation": "relu"}
-    if network.output != "softmax" or network.cost_name != "cross_entropy":
+    if _not_softmax_cross_entropy(network):
         fix.update(output="softmax", cost="cross_entropy")
-    if settings.lr != _safe_relu_rate(settings):
-        fix["lr"] = _safe_relu_rate(settings)
+    rate = _stable_rate("relu", "cross_entropy", settings)
+    if settings.lr != rate:
+        fix["lr"] = rate
     return fix, _reset_label(fix)
 
 
-def _safe_relu_rate(settings: RunSettings) -> float:
-    """SAFE_RELU_RATE for the steps momentum makes: μ keeps 1/(1 − μ) times larger ones."""
-    return nice_number(SAFE_RELU_RATE * (1 - settings.momentum))
+def _not_softmax_cross_entropy(network: Network) -> bool:
+    return network.output != "softmax" or network.cost_name != "cross_entropy"
+
+
+def _stable_rate(activation: str, cost: str, settings: RunSettings) -> float:
+    """STABLE_RATES for this network, for the steps momentum makes (μ keeps 1/(1 − μ) times
+    larger ones)."""
+    rate = STABLE_RATES[activation] * (QUADRATIC_SLOWDOWN if cost == "quadratic" else 1.0)
+    return nice_number(rate * (1 - settings.momentum))
 
 
 def _reset_label(fix: dict[str, object]) -> str:

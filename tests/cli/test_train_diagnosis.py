@@ -58,9 +58,17 @@ def test_a_failed_run_does_not_replace_a_saved_model(mnist_dir, trained_model, t
     error = assert_one_error_line(err)
     assert error.startswith(f"digitpad: error: {good} was not replaced: this run failed (it is "
                             "stuck at chance, ")
-    assert error.endswith("try --lr 10, or add --force to replace it anyway")
+    assert error.endswith("try --lr 2, or add --force to replace it anyway")
     assert good.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["good.npz"]  # no temporary left
+
+    # what it says to try works, and then the new model may replace the old one
+    args = ["train", "--lr", "2", "--epochs", "10", "--data", str(mnist_dir), "--save", str(good),
+            "--json"]
+    assert main(args) == 0
+    lines = json_lines(capsys.readouterr().out)
+    assert lines[-1]["test_accuracy"] > 0.8 and not any("diagnosis" in line for line in lines)
+    assert good.read_bytes() != before
 
 
 def test_force_replaces_it_anyway(mnist_dir, trained_model, tmp_path, capsys):
