@@ -1,10 +1,13 @@
-"""The `digitpad` command: the app, and train / eval / predict / gradcheck / samples in a terminal.
+"""The `digitpad` command: the app, and train / eval / predict / gradcheck / lr-find / samples in
+a terminal.
 
     digitpad [gui] [--model PATH]
-    digitpad train [--preset video|accurate] [network and training options] [--save PATH] [--json]
+    digitpad train [--preset video|accurate] [network and training options] [--save PATH]
+                   [--force] [--json]
     digitpad eval --model PATH [--data DIR] [--json]
     digitpad predict --model PATH IMAGE [IMAGE ...]
     digitpad gradcheck [network options]
+    digitpad lr-find [network options] [--batch N] [--momentum F] [--steps N] [--json]
     digitpad samples [--json] | samples export DIR [--png] | samples import PATH
 
 NumPy and Qt are imported inside the commands that need them, so `digitpad --version` and
