@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from digitpad.core.diagnosis import EpochScore, Finding, RunHistory, diagnose, probe_inputs
 from digitpad.core.errors import DivergedError
 from digitpad.core.network import Network
 from digitpad.core.settings import Settings
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
 
 # How often the worker refreshes the weight copy the GUI predicts with.
 SNAPSHOT_INTERVAL_S = 1 / 30
+# How often the worker diagnoses the run while it trains (also at every epoch's end and whenever
+# it stops): a diagnosis runs the probe digits through the network and reads the whole history,
+# a few milliseconds, which twice a second costs training well under 1%.
+DIAGNOSIS_INTERVAL_S = 0.5
 # The newest steps whose cost and gradient norms are kept (at least this many, at most twice):
 # the GUI reads new steps many times a second, long before they are dropped, and memory stays
 # bounded however long training runs.
@@ -76,6 +81,7 @@ class Snapshot:
     network: Network  # a recent copy of the weights, safe to use on any thread
     is_running: bool
     error: Failure | None  # why training stopped by itself
+    findings: tuple[Finding, ...] = ()  # the run's diagnosis, most urgent first (core.diagnosis)
 
     @property
     def diverged(self) -> bool:
@@ -193,13 +199,15 @@ class Trainer:
                 network=self._published,
                 is_running=self._running,
                 error=self._error,
+                findings=self._findings,
             )
 
     # ---- controls (any thread) --------------------------------------------------------------
 
     def set_data(self, data: Mnist) -> None:
+        probe = probe_inputs(data.train_images)
         with self._cond:
-            self._data = data
+            self._data, self._probe = data, probe
             self._start_loop()
 
     def change_settings(self, settings: Settings) -> None:
@@ -276,6 +284,8 @@ class Trainer:
         self._epoch, self._epoch_fraction = 0, 0.0
         self._speed = 0.0
         self._error: Failure | None = None
+        self._findings: tuple[Finding, ...] = ()
+        self._diagnosed_at = time.monotonic()
         self._start_loop()
 
     def _start_loop(self) -> None:
@@ -331,8 +341,29 @@ class Trainer:
                                      test.confusion)
                 with self._cond:
                     self._epochs.append(result)
+        stopping = not (self._running or self._pending_steps)  # paused, or a single step
+        if (step.ends_epoch or stopping
+                or time.monotonic() - self._diagnosed_at >= DIAGNOSIS_INTERVAL_S):
+            self._diagnose()
         if time.monotonic() - self._published_at >= SNAPSHOT_INTERVAL_S:
             self._publish()
+
+    def _diagnose(self) -> None:
+        """Diagnose the run so far (on the worker, between steps: the network holds still)."""
+        with self._cond:
+            costs, norms = self._history.recorded()  # views that are never written again
+            first_step = self._history.dropped + 1
+            epochs = [EpochScore(e.step, e.test_accuracy, e.test_cost) for e in self._epochs]
+            settings = self._settings
+        history = RunHistory(costs, norms, epochs, first_step)
+        try:
+            findings = tuple(diagnose(self._network, history, self._probe, settings))
+        except Exception:  # a bug in the diagnosis must never stop training
+            log.exception("diagnosing the run failed")
+            findings = ()
+        with self._cond:
+            self._findings = findings
+            self._diagnosed_at = time.monotonic()
 
     def _stop(self, step: int, error: Exception) -> None:
         """A step failed: stop training, say what went wrong, and keep the worker alive. The

@@ -70,6 +70,13 @@ class CostPlot(pg.PlotWidget):
         item.legend.addItem(self.accuracy_curve, "test accuracy (right axis)")
         item.vb.sigResized.connect(self._align_views)
 
+        # The stretch of steps a finding of the diagnosis cites: shaded, not movable.
+        self.evidence = pg.LinearRegionItem(movable=False)
+        self.evidence.setZValue(-10)  # behind the curves
+        self.evidence.setToolTip("The steps that show what the message above says")
+        self.evidence.hide()
+        item.addItem(self.evidence, ignoreBounds=True)
+
         self.placeholder = pg.TextItem("Press Start (Space) to train", anchor=(0.5, 0.5))
         item.addItem(self.placeholder, ignoreBounds=True)
 
@@ -150,6 +157,16 @@ class CostPlot(pg.PlotWidget):
         tests = [e for e in self._test_costs if np.isfinite(e)]
         return max([top, *tests]) if tests else top
 
+    def mark_steps(self, steps: tuple[int, int] | None) -> None:
+        """Shade the steps first … last (as a finding cites them), or nothing when None."""
+        if steps is None:
+            self.evidence.hide()
+            return
+        first, last = steps
+        # A single step (a finding about the network now) is shaded as a thin band around it.
+        self.evidence.setRegion((first - 0.5, last + 0.5))
+        self.evidence.show()
+
     # ---- looks -------------------------------------------------------------------------------
 
     def apply_palette(self) -> None:
@@ -170,6 +187,11 @@ class CostPlot(pg.PlotWidget):
         self.accuracy_curve.setSymbolBrush(accuracy)
         self.accuracy_curve.setSymbolPen(pg.mkPen(accuracy))
         self.placeholder.setColor(theme.text_color(palette, 130))
+        warning = theme.warning_color(palette)
+        shade = theme.mix(warning, palette.color(QPalette.ColorRole.Base), 0.75)
+        self.evidence.setBrush(pg.mkBrush(shade))
+        for line in self.evidence.lines:
+            line.setPen(pg.mkPen(warning, width=1))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -26,6 +26,7 @@ class Change(enum.Flag):
     DRAWING = enum.auto()  # the drawing as seen (`seen`) is another
     NEW_DRAWING = enum.auto()  # the canvas was cleared since: a new digit is being drawn
     TRAINING = enum.auto()  # started, paused or stopped by itself
+    DIAGNOSIS = enum.auto()  # the run's findings were made anew
 
 
 @dataclass(frozen=True)
@@ -57,4 +58,6 @@ class Frame:
             change |= Change.NEW_DRAWING
         if (now.is_running, now.error) != (then.is_running, then.error):
             change |= Change.TRAINING
+        if now.findings is not then.findings:
+            change |= Change.DIAGNOSIS
         return change

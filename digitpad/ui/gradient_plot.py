@@ -1,18 +1,20 @@
 """The gradient plot: how hard backpropagation is nudging each layer's weights, step by step.
 
-One curve per layer of weights, ‖∂C/∂Wˡ‖ (the length of that layer's gradient), on a log scale
-because layers can differ by orders of magnitude. The nudges start at the output and are passed
-backwards through every layer; with sigmoid neurons they usually shrink on the way, so the first
-layer often learns slowest (the "vanishing gradient").
+One curve per layer of weights, on a log scale because layers can differ by orders of magnitude:
+the size per weight, RMS(∂C/∂Wˡ) = ‖∂C/∂Wˡ‖/√(weights), which compares layers of any size fairly
+(core.gradient_size), or the whole layer's ‖∂C/∂Wˡ‖, which grows with the layer's size. The
+nudges start at the output and are passed backwards through every layer; with sigmoid neurons
+they usually shrink on the way, so the first layer often learns slowest (the "vanishing gradient").
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import QComboBox, QWidget
 
+from digitpad.core.gradient_size import weight_counts
 from digitpad.training.trainer import Snapshot
 from digitpad.ui import theme
 from digitpad.ui.frame import Change, Frame
@@ -23,6 +25,13 @@ from digitpad.ui.theme import add_legend_below
 SMOOTHING = 0.05
 # log10 of 0 is -inf: a layer whose gradient is exactly 0 is drawn at this floor instead.
 FLOOR = 1e-12
+HIGHLIGHT_WIDTH = 5  # the pen of a curve a finding of the diagnosis points at (others: 2)
+
+# What the curves measure: key -> (the selector's text, the y axis title).
+MEASURES = {
+    "per_weight": ("size per weight", "RMS of ∂C/∂W per weight (log scale)"),
+    "norm": ("whole layer", "‖∂C/∂W‖ of the whole layer (log scale)"),
+}
 
 
 def layer_names(sizes: tuple[int, ...]) -> list[str]:
@@ -31,6 +40,7 @@ def layer_names(sizes: tuple[int, ...]) -> list[str]:
 
 
 class GradientPlot(pg.PlotWidget):
+    measure_changed = Signal(str)  # a key of MEASURES, chosen by the person
     title = "Gradients"
     tooltip = "How hard backprop nudges each layer's weights, step after step"
     refresh_hz = 10.0
@@ -42,8 +52,10 @@ class GradientPlot(pg.PlotWidget):
 
         self.setMinimumSize(320, 180)
         self.setToolTip(
-            "How hard each layer's weights are being nudged: the size of the gradient "
-            "‖∂C/∂W‖ of each layer,\naveraged over the last ~20 mini-batches. Backpropagation "
+            "How hard each layer's weights are being nudged: the size of each layer's gradient "
+            "∂C/∂W,\naveraged over the last ~20 mini-batches: per weight (the root mean square, "
+            "which compares layers of any size fairly)\nor of the whole layer (‖∂C/∂W‖, larger "
+            "for a layer with more weights). Backpropagation "
             "computes the nudges at the output first\nand passes them back layer by layer; "
             "a layer with a small gradient barely changes (and learns slowly).\n"
             "Log scale: each grid line up is ten times bigger."
@@ -51,7 +63,6 @@ class GradientPlot(pg.PlotWidget):
         item = self.getPlotItem()
         item.setTitle("Gradients: how hard each layer is nudged")
         item.setLabel("bottom", "training step (mini-batches done)")
-        item.setLabel("left", "‖∂C/∂W‖ of the layer (log scale)")
         for name in ("left", "bottom"):
             item.getAxis(name).enableAutoSIPrefix(False)
         item.setLogMode(x=False, y=True)
@@ -67,8 +78,53 @@ class GradientPlot(pg.PlotWidget):
         self._range = RangeFollower(item.vb, log_y=True)
         self.curves: list[pg.PlotDataItem] = []
         self._sizes: tuple[int, ...] = ()
+        self._scale = np.ones(0)  # what the smoothed norms are divided by for the measure
+        self.highlighted: int | None = None  # the 1-based layer drawn thicker
+        self.measure_selector = QComboBox(self)
+        self.measure_selector.setObjectName("gradientMeasure")
+        for key, (text, _) in MEASURES.items():
+            self.measure_selector.addItem(text, key)
+        self.measure_selector.setToolTip(
+            "Size per weight: the root mean square of ∂C/∂W over the layer's weights, how hard "
+            "a typical weight is pulled.\nWhole layer: ‖∂C/∂W‖, which is larger for a layer with "
+            "more weights just because it has more.")
+        self.measure_selector.currentIndexChanged.connect(self._measure_chosen)
+        self.measure = "per_weight"
+        item.setLabel("left", MEASURES[self.measure][1])
         self.apply_palette()
         self.clear_history()
+
+    def set_measure(self, measure: str) -> None:
+        """Plot the size per weight ("per_weight") or the whole layer's norm ("norm")."""
+        index = self.measure_selector.findData(measure)
+        if index >= 0:
+            self.measure_selector.setCurrentIndex(index)
+
+    def _measure_chosen(self, index: int) -> None:
+        self.measure = self.measure_selector.itemData(index)
+        self.getPlotItem().setLabel("left", MEASURES[self.measure][1])
+        self._update_scale()
+        self._low, self._high = np.inf, 0.0
+        self._redraw()
+        self.measure_changed.emit(self.measure)
+
+    def _update_scale(self) -> None:
+        counts = weight_counts(self._sizes) if len(self._sizes) > 1 else np.ones(0)
+        self._scale = np.sqrt(counts) if self.measure == "per_weight" else np.ones_like(counts)
+
+    def highlight_layer(self, layer: int | None) -> None:
+        """Draw layer `layer`'s curve (1-based) thicker, to point at it; None: none."""
+        if layer != self.highlighted:
+            self.highlighted = layer
+            self.apply_palette()
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001 - Qt event
+        super().resizeEvent(event)
+        if not hasattr(self, "measure_selector"):  # pyqtgraph resizes before __init__ ends
+            return
+        hint = self.measure_selector.sizeHint()
+        self.measure_selector.setGeometry(self.width() - hint.width() - 6, 4, hint.width(),
+                                          hint.height())
 
     def set_layers(self, sizes: tuple[int, ...]) -> None:
         """One curve per layer of weights of a network with these layer sizes."""
@@ -76,6 +132,7 @@ class GradientPlot(pg.PlotWidget):
         for curve in self.curves:
             item.removeItem(curve)  # also takes it out of the legend
         self._sizes = tuple(sizes)
+        self._update_scale()
         self.curves = []
         for name in layer_names(self._sizes):
             # Finite values only (the trainer records no others): no per-frame NaN search.
@@ -113,21 +170,34 @@ class GradientPlot(pg.PlotWidget):
         if norms.shape[1] != len(self.curves):  # a network of another shape: set_layers first
             return
         first = max(self._shown_steps, snapshot.dropped)  # as in the cost plot
+        # The norms are smoothed and kept; the measure only divides them (a moving average of
+        # scaled values is the scaled moving average), so switching it redraws at once.
         new = self._average.update(
             np.maximum(norms[first - snapshot.dropped : steps - snapshot.dropped], FLOOR))
         self._smoothed.extend(new, first_step=first + 1)
-        for l, curve in enumerate(self.curves):
-            curve.setData(self._smoothed.x, self._smoothed.y[:, l])
-        self._low = min(self._low, float(new.min()))
-        self._high = max(self._high, float(new.max()))
-        self._range.show(steps, self._low, self._high)
         self._shown_steps = steps
+        self._redraw(new)
+
+    def _redraw(self, new: np.ndarray | None = None) -> None:
+        """Hand the curves the smoothed norms in the measure shown; widen the range for `new`
+        (for all of them when None)."""
+        if not self.curves or self._shown_steps == 0:
+            return
+        shown = self._smoothed.y / self._scale
+        for l, curve in enumerate(self.curves):
+            curve.setData(self._smoothed.x, shown[:, l])
+        latest = shown if new is None else new / self._scale
+        if len(latest):
+            self._low = min(self._low, float(latest.min()))
+            self._high = max(self._high, float(latest.max()))
+            self._range.show(self._shown_steps, self._low, self._high)
 
     def apply_palette(self) -> None:
         palette = self.palette()
         theme.style_plot(self, palette)
         for l, curve in enumerate(self.curves):
-            curve.setPen(pg.mkPen(theme.series_color(palette, l), width=2))
+            width = HIGHLIGHT_WIDTH if l + 1 == self.highlighted else 2
+            curve.setPen(pg.mkPen(theme.series_color(palette, l), width=width))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitpad.core.diagnosis import Finding
 from digitpad.core.digit_model import load_digit_model
 from digitpad.core.errors import DigitpadError, ModelFileError
 from digitpad.core.mnist import Mnist
@@ -29,21 +30,27 @@ from digitpad.core.network import Network
 from digitpad.core.settings import Settings
 from digitpad.training.trainer import Failure, Trainer
 from digitpad.ui import model_dialogs
+from digitpad.ui.diagnosis_display import DiagnosisDisplay
 from digitpad.ui.draw_panel import DrawPanel
+from digitpad.ui.gradient_plot import GradientPlot
 from digitpad.ui.help_dialog import HelpDialog
 from digitpad.ui.help_text import ABOUT_HTML
 from digitpad.ui.live_session import LiveSession
+from digitpad.ui.lr_finder_dialog import LrFinderDialog
 from digitpad.ui.menus import build_menus
 from digitpad.ui.mnist_loader import MnistLoader
 from digitpad.ui.my_digits_store import MyDigitsStore
 from digitpad.ui.my_digits_view import MyDigitsView
 from digitpad.ui.plot_panel import PlotPanel
+from digitpad.ui.settings import read
 from digitpad.ui.status_bar import StatusBar
 from digitpad.ui.training_controls import TrainingControls
 from digitpad.ui.training_failure import describe_failure
 from digitpad.ui.training_settings import save_settings
 from digitpad.ui.window_state import restore_window_state, save_window_state
 from digitpad.ui.wording import kept_words, sentence
+
+GRADIENT_MEASURE_KEY = "plots/gradientMeasure"  # per weight or whole layer, remembered
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +70,7 @@ class MainWindow(QMainWindow):
         self._loader = loader
         self._seed = 0  # Reset draws new random weights: seed 1, 2, 3, …
         self._help_dialog: HelpDialog | None = None
+        self.lr_finder: LrFinderDialog | None = None
         self._my_digits = MyDigitsStore(self)
         self.data_ready_at: float | None = None  # time.perf_counter() when data arrived
 
@@ -74,12 +82,15 @@ class MainWindow(QMainWindow):
         self._splitter_restored = restore_window_state(self, settings, self._splitters(),
                                                        self.inspectors)
         self._my_digits.open_at_start()
+        self.gradient_plot.set_measure(read(settings, GRADIENT_MEASURE_KEY, "per_weight"))
+        self.diagnosis = DiagnosisDisplay(self.notice, self.cost_plot, self.gradient_plot, self)
 
         session = self.session
         session.subscribe(lambda frame: self.controls.set_running(frame.snapshot.is_running))
         session.subscribe(self.prediction.show_frame)
         session.subscribe(self.statusBar().show_frame, hz=10)
         session.subscribe(self.cost_plot.show_frame, hz=10, hz_while_drawing=6)
+        session.subscribe(self.diagnosis.show_frame, hz=5)
         for view in self.inspector_views:
             session.subscribe(view.show_frame, view.refresh_hz, view.refresh_hz_while_drawing)
         self.inspectors.currentChanged.connect(
@@ -91,7 +102,8 @@ class MainWindow(QMainWindow):
         self.controls.start_pause_button.clicked.connect(self.toggle_training)
         self.controls.step_button.clicked.connect(self.step_once)
         self.controls.reset_button.clicked.connect(self.reset_network)
-        self.notice.action_clicked.connect(self._halve_learning_rate)
+        self.notice.action_clicked.connect(self._notice_action)
+        self.controls.find_lr_button.clicked.connect(self.find_learning_rate)
 
         if trainer.has_data:
             self._data_loaded(None)
@@ -121,6 +133,7 @@ class MainWindow(QMainWindow):
         self.notice, self.cost_plot = middle.notice, middle.cost_plot
         self.inspectors, self.inspector_views = middle.tabs, middle.views
         self.my_digits_view = next(v for v in middle.views if isinstance(v, MyDigitsView))
+        self.gradient_plot = next(v for v in middle.views if isinstance(v, GradientPlot))
         self.plot_splitter = middle.splitter
 
         # Right: the training panel, scrollable on short screens.
@@ -181,9 +194,40 @@ class MainWindow(QMainWindow):
         self.controls.mark_applied(settings)
         self.notice.hide()
 
-    def _halve_learning_rate(self) -> None:
-        self.controls.change(lr=self.trainer.settings.lr / 2)
+    def _notice_action(self) -> None:
+        if self.notice.finding is not None:
+            self.apply_fix(self.notice.finding)
+        else:  # the only other message with a button: training diverged
+            self.controls.change(lr=self.trainer.settings.lr / 2)
+            self.notice.hide()
+
+    def apply_fix(self, finding: Finding) -> None:
+        """Set exactly the settings `finding` suggests, in the panel (which shows them), and
+        start over if the fix needs a new network."""
+        self.controls.change(**finding.fix)
+        self.diagnosis.dismiss()  # it was acted on: shown again only if the problem changes
         self.notice.hide()
+        if finding.needs_reset:
+            self.reset_network()
+        else:
+            self.statusBar().showMessage(f"{finding.fix_label}: done.", 4000)
+
+    def find_learning_rate(self) -> None:
+        """Run the learning-rate range test on a copy of the network, in a dialog."""
+        data = self.trainer.data
+        settings = self.controls.settings()
+        if data is None or settings is None:
+            self.statusBar().showMessage("Finding a learning rate needs the MNIST digits and "
+                                         "valid hidden layers.", 5000)
+            return
+        if self.lr_finder is not None:
+            self.lr_finder.search.wait()
+            self.lr_finder.deleteLater()
+        # The range test trains a network of the run's shape; the step settings are the panel's.
+        run_settings = self.trainer.settings.with_step_settings_of(settings)
+        self.lr_finder = LrFinderDialog(self.session.newest_network(), data, run_settings, self)
+        self.lr_finder.rate_chosen.connect(lambda lr: self.controls.change(lr=lr))
+        self.lr_finder.show()
 
     def _show_training_error(self, error: Failure, diverged: bool) -> None:
         text = describe_failure(error)
@@ -292,6 +336,7 @@ class MainWindow(QMainWindow):
 
     def save_window_state(self) -> None:
         save_window_state(self, self._store, self._splitters(), self.inspectors)
+        self._store.setValue(GRADIENT_MEASURE_KEY, self.gradient_plot.measure)
         settings = self.controls.settings()
         if settings is not None:
             save_settings(self._store, settings)
@@ -305,6 +350,9 @@ class MainWindow(QMainWindow):
             self._loader.wait()
         if self._help_dialog is not None:
             self._help_dialog.close()
+        if self.lr_finder is not None:
+            self.lr_finder.close()
+            self.lr_finder.search.wait()
         self._my_digits.close()
         self.my_digits_view.close_store()
         super().closeEvent(event)

@@ -200,6 +200,15 @@ class TrainingControls(QWidget):
             "Too small: slow progress. Too large: the steps overshoot the valley and the "
             "cost jumps or explodes.")
 
+        self.find_lr_button = QPushButton("Find a learning rate…")
+        self.find_lr_button.setObjectName("findLrButton")
+        self.find_lr_button.setToolTip(
+            "Try rates growing from tiny to huge for ~100 mini-batches on a copy of the network "
+            "(a learning-rate range test),\nplot the cost against the rate, and propose the "
+            "largest rate that still goes downhill steadily.\nThe network being trained is not "
+            "touched.")
+        form.addRow("", self.find_lr_button)
+
         self.batch_spin = QSpinBox()
         self.batch_spin.setObjectName("batchSize")
         self.batch_spin.setRange(int(ABOUT["batch"].limits.low), int(ABOUT["batch"].limits.high))
@@ -349,6 +358,7 @@ class TrainingControls(QWidget):
     def set_data_ready(self, ready: bool) -> None:
         self.start_pause_button.setEnabled(ready)
         self.step_button.setEnabled(ready)
+        self.find_lr_button.setEnabled(ready)
         tip = "" if ready else "\n(Waiting for the MNIST digits to load.)"
         self.start_pause_button.setStatusTip(tip.strip())
 

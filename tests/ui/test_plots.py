@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 
 from digitpad.ui.cost_plot import SMOOTHING
 from digitpad.ui.plot_data import MovingAverage
@@ -108,8 +108,11 @@ def test_gradient_plot_has_one_log_scale_curve_per_layer(qtbot, window):
     window.findChild(QPushButton, "stepButton").click()
     qtbot.waitUntil(lambda: all(points(c) == 1 for c in plot.curves))
     norms = window.trainer.snapshot().grad_norms[0]
-    for curve, norm in zip(plot.curves, norms):
-        np.testing.assert_allclose(curve.yData, [norm], rtol=1e-6)
+    # By default the size per weight: ‖∂C/∂Wˡ‖ / √(weights in layer l), the RMS of ∂C/∂Wˡ.
+    weights = [784 * 16, 16 * 16, 16 * 10]
+    for curve, norm, count in zip(plot.curves, norms, weights):
+        np.testing.assert_allclose(curve.yData, [norm / np.sqrt(count)], rtol=1e-6)
+    assert "per weight" in plot.getPlotItem().getAxis("left").labelText
 
 
 def test_reset_clears_the_plots(qtbot, window):
@@ -182,3 +185,29 @@ def test_steps_the_trainer_no_longer_keeps_leave_a_gap(qtbot):
     plot.show_snapshot(snapshot(1000, 900))  # steps 11..900 are gone
     np.testing.assert_array_equal(plot.batch_curve.xData, [*range(1, 11), *range(901, 1001)])
     np.testing.assert_array_equal(plot.batch_curve.yData, plot.batch_curve.xData)
+
+
+def test_the_gradient_plot_shows_the_whole_layers_norm_when_chosen_and_remembers_it(
+        qtbot, window, small_mnist):
+    from digitpad.app import create_window
+
+    plot = window.findChild(pg.PlotWidget, "gradientPlot")
+    window.findChild(QPushButton, "stepButton").click()
+    window.findChild(QPushButton, "stepButton").click()
+    qtbot.waitUntil(lambda: all(points(c) == 2 for c in plot.curves))
+    per_weight = [curve.yData.copy() for curve in plot.curves]
+    selector = plot.findChild(QComboBox, "gradientMeasure")
+    window.inspectors.setCurrentWidget(plot)
+    selector.setFocus()
+    qtbot.keyClick(selector, Qt.Key.Key_Down)  # "whole layer"
+    assert plot.measure == "norm"
+    assert "whole layer" in plot.getPlotItem().getAxis("left").labelText
+    weights = [784 * 16, 16 * 16, 16 * 10]
+    for curve, before, count in zip(plot.curves, per_weight, weights):
+        np.testing.assert_allclose(curve.yData, before * np.sqrt(count), rtol=1e-6)
+
+    window.close()  # the choice is remembered with the other settings
+    again = create_window(data=small_mnist)
+    qtbot.addWidget(again)
+    assert again.gradient_plot.measure == "norm"
+    again.close()
