@@ -1,12 +1,13 @@
 """Make docs/screenshot.png: the real window, mid-training, with a digit drawn by mouse events.
 
     python scripts/screenshot.py [--output docs/screenshot.png] [--seconds 6] [--size 1360x860]
-                                 [--dark] [--tab N] [--target D]
+                                 [--dark] [--tab N] [--target D] [--failing]
 
 The README's pictures:
     python scripts/screenshot.py
     python scripts/screenshot.py --dark --output docs/screenshot-dark.png
     python scripts/screenshot.py --tab 2 --target 8 --output docs/screenshot-nudges.png
+    python scripts/screenshot.py --failing --output docs/screenshot-diagnosis.png
 
 Runs offscreen (no display needed): loads the bundled MNIST, trains the video's network for a
 few seconds, draws a 3 on the canvas with real mouse events, lets the prediction catch up and
@@ -36,6 +37,9 @@ def parse_args() -> argparse.Namespace:
                         help="the inspector tab to show under the cost plot (1 = gradients)")
     parser.add_argument("--target", type=int, choices=range(10),
                         help="on the nudges tab, click this digit: 'what if it were a D?'")
+    parser.add_argument("--failing", action="store_true",
+                        help="train a deep sigmoid network whose gradient vanishes, so the "
+                             "diagnosis notice shows")
     return parser.parse_args()
 
 
@@ -109,6 +113,12 @@ def main() -> int:
         return 1
 
     window.inspectors.setCurrentIndex(args.tab - 1)
+    if args.failing:  # the issue's example of a run that fails in silence without the diagnosis
+        from digitpad.core.settings import Settings
+
+        window.controls.set_settings(Settings(hidden=(16, 16, 16, 16, 16), activation="sigmoid",
+                                              output="sigmoid", cost="quadratic", lr=0.05))
+        window.reset_network()
     window.toggle_training()
     run_for(args.seconds / 2)
 

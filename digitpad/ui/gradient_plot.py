@@ -29,8 +29,8 @@ HIGHLIGHT_WIDTH = 5  # the pen of a curve a finding of the diagnosis points at (
 
 # What the curves measure: key -> (the selector's text, the y axis title).
 MEASURES = {
-    "per_weight": ("size per weight", "RMS of ∂C/∂W per weight (log scale)"),
-    "norm": ("whole layer", "‖∂C/∂W‖ of the whole layer (log scale)"),
+    "per_weight": ("size per weight", "RMS ∂C/∂W per weight (log)"),
+    "norm": ("whole layer", "‖∂C/∂W‖ whole layer (log)"),
 }
 
 
@@ -61,7 +61,7 @@ class GradientPlot(pg.PlotWidget):
             "Log scale: each grid line up is ten times bigger."
         )
         item = self.getPlotItem()
-        item.setTitle("Gradients: how hard each layer is nudged")
+        item.setTitle("How hard each layer is nudged")
         item.setLabel("bottom", "training step (mini-batches done)")
         for name in ("left", "bottom"):
             item.getAxis(name).enableAutoSIPrefix(False)

@@ -10,7 +10,15 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStyle, QToolButton
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+)
 
 from digitpad.core.diagnosis import Finding
 from digitpad.ui import theme
@@ -65,7 +73,6 @@ class NoticeBar(QFrame):
         self.icon = QLabel()
         icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         self.icon.setPixmap(icon.pixmap(20, 20))
-        self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.text = QLabel()
         self.text.setObjectName("noticeText")
         self.text.setWordWrap(True)
@@ -78,9 +85,17 @@ class NoticeBar(QFrame):
         self.close_button.setAutoRaise(True)
         self.close_button.setToolTip("Hide this message")
         self.close_button.clicked.connect(self._dismiss)
-        layout.addWidget(self.icon)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.action)
+        # The text takes the full width; the button sits under it, on the right, where a long
+        # label ("Use ReLU, … and reset") does not squeeze the text into a narrow column.
+        body = QVBoxLayout()
+        body.setSpacing(6)
+        body.addWidget(self.text)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.action)
+        body.addLayout(buttons)
+        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(body, 1)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self._name(None)
         self.hide()

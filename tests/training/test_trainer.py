@@ -257,3 +257,23 @@ def test_close_stops_the_worker_during_training(small_mnist):
     t.start()
     t.close()
     assert not any(th.name == "digitpad-trainer" for th in threading.enumerate())
+
+
+def test_the_trainer_publishes_its_diagnosis_of_the_run(small_mnist):
+    # A deep sigmoid network with the quadratic cost: its first layer's gradient vanishes.
+    settings = Settings(hidden=(16, 16, 16, 16, 16), activation="sigmoid", output="sigmoid",
+                        cost="quadratic", lr=0.05)
+    trainer = Trainer(settings.new_network(seed=1), small_mnist, settings)
+    try:
+        assert trainer.snapshot().findings == ()
+        trainer.start()
+        wait_until(lambda: trainer.steps >= 50)
+        trainer.pause()
+        assert trainer.wait_idle(DEADLINE_S)
+        findings = trainer.snapshot().findings  # made when training stopped
+        assert (findings[0].kind, findings[0].layer) == ("vanishing_gradient", 1)
+        assert findings[0].steps[1] == trainer.steps  # about the run up to its last step
+        trainer.reset(settings.new_network(seed=2))
+        assert trainer.snapshot().findings == ()  # a new run starts with a clean bill
+    finally:
+        trainer.close()
