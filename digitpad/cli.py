@@ -496,7 +496,7 @@ def run_samples(args: argparse.Namespace) -> int:
     else:
         with open_my_digits() as store:
             counts, path = store.per_digit(), store.path
-            held_out = store.split()[1].labels
+            held_out = store.per_digit(held_out_only=True)
             warn_damaged(store)
     total = sum(counts)
     if args.json:
@@ -511,15 +511,12 @@ def run_samples(args: argparse.Namespace) -> int:
     return 0
 
 
-def per_digit_table(counts: list[int], held_out=None) -> str:
+def per_digit_table(counts: list[int], held_out: list[int] | None = None) -> str:
     """Aligned rows: the digits 0-9, how many drawings there are of each, how many held out."""
-    import numpy as np
-
-    held = np.bincount(held_out, minlength=10).tolist() if held_out is not None else None
     width = max(len(str(max(counts))), 3)
     rows = [("digit", list(range(len(counts)))), ("drawings", counts)]
-    if held is not None:
-        rows.append(("held out", held))
+    if held_out is not None:
+        rows.append(("held out", held_out))
     return "\n".join(f"  {name:<9} {' '.join(f'{c:>{width}}' for c in values)}"
                      for name, values in rows)
 
