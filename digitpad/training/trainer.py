@@ -31,10 +31,12 @@ if TYPE_CHECKING:
 
 # How often the worker refreshes the weight copy the GUI predicts with.
 SNAPSHOT_INTERVAL_S = 1 / 30
-# How often the worker diagnoses the run while it trains (also at every epoch's end and whenever
-# it stops): a diagnosis runs the probe digits through the network and reads the whole history,
-# a few milliseconds, which twice a second costs training well under 1%.
+# How often the worker diagnoses the run while it trains (and whenever it stops): at most twice
+# a second, and at most 2% of the worker's time. A diagnosis runs the probe digits through the
+# network and reads the whole kept history: 2 ms for the video's network after 1,000 steps, but
+# 50-100 ms after 2^17-2^18 steps (measured here), when it runs every 2.5-5 s instead.
 DIAGNOSIS_INTERVAL_S = 0.5
+DIAGNOSIS_SHARE = 0.02
 # The newest steps whose cost and gradient norms are kept (at least this many, at most twice):
 # the GUI reads new steps many times a second, long before they are dropped, and memory stays
 # bounded however long training runs.
@@ -285,7 +287,7 @@ class Trainer:
         self._speed = 0.0
         self._error: Failure | None = None
         self._findings: tuple[Finding, ...] = ()
-        self._diagnosed_at = time.monotonic()
+        self._diagnosis_due = time.monotonic() + DIAGNOSIS_INTERVAL_S
         self._start_loop()
 
     def _start_loop(self) -> None:
@@ -342,8 +344,7 @@ class Trainer:
                 with self._cond:
                     self._epochs.append(result)
         stopping = not (self._running or self._pending_steps)  # paused, or a single step
-        if (step.ends_epoch or stopping
-                or time.monotonic() - self._diagnosed_at >= DIAGNOSIS_INTERVAL_S):
+        if stopping or time.monotonic() >= self._diagnosis_due:
             self._diagnose()
         if time.monotonic() - self._published_at >= SNAPSHOT_INTERVAL_S:
             self._publish()
@@ -356,14 +357,16 @@ class Trainer:
             epochs = [EpochScore(e.step, e.test_accuracy, e.test_cost) for e in self._epochs]
             settings = self._settings
         history = RunHistory(costs, norms, epochs, first_step)
+        started = time.monotonic()
         try:
             findings = tuple(diagnose(self._network, history, self._probe, settings))
         except Exception:  # a bug in the diagnosis must never stop training
             log.exception("diagnosing the run failed")
             findings = ()
+        took = time.monotonic() - started
         with self._cond:
             self._findings = findings
-            self._diagnosed_at = time.monotonic()
+            self._diagnosis_due = started + max(DIAGNOSIS_INTERVAL_S, took / DIAGNOSIS_SHARE)
 
     def _stop(self, step: int, error: Exception) -> None:
         """A step failed: stop training, say what went wrong, and keep the worker alive. The
