@@ -38,8 +38,9 @@ FINE = 112
 are more precise from 112×112 than from the 28×28 grid, whose cells are its 4×4 block means."""
 
 MAX_SEGMENT = 2.0
-"""Pixels: longer segments are cut into pieces this long, so that every piece's pixels fit one
-small square window and all pieces are measured at once."""
+"""Pixels: the pen's path is cut into pieces at most this long, so that every piece's pixels fit
+one small square window and all pieces are measured at once. Chords this short stay within
+0.07 pixel of any curve the pen draws around a loop 8 pixels (2 canvas units) across."""
 
 _FLAT = 0.25
 """Canvas units between the points a curve is flattened into (one pixel of FINE)."""
@@ -101,17 +102,16 @@ def network_input(
 
 
 def _pieces(paths: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Every segment of every path as start and end points (k, 2), none longer than
-    MAX_SEGMENT; a path of one point is a piece of length 0 (a dot)."""
-    starts = np.concatenate([p[:-1] if len(p) > 1 else p for p in paths])
-    ends = np.concatenate([p[1:] if len(p) > 1 else p for p in paths])
-    cuts = np.maximum(1, np.ceil(np.hypot(*(ends - starts).T) / MAX_SEGMENT)).astype(np.intp)
-    if cuts.max() == 1:
-        return starts, ends
-    first = np.repeat(starts, cuts, axis=0)
-    step = np.repeat((ends - starts) / cuts[:, None], cuts, axis=0)
-    k = np.arange(cuts.sum()) - np.repeat(np.cumsum(cuts) - cuts, cuts)
-    return first + k[:, None] * step, first + (k + 1)[:, None] * step
+    """Every path cut into equal pieces at most MAX_SEGMENT long, as start and end points
+    (k, 2); a path of one point is one piece of length 0 (a dot)."""
+    starts, ends = [], []
+    for path in paths:
+        along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(path, axis=0).T))])
+        at = np.linspace(0.0, along[-1], max(1, math.ceil(along[-1] / MAX_SEGMENT)) + 1)
+        points = np.stack([np.interp(at, along, path[:, 0]), np.interp(at, along, path[:, 1])], 1)
+        starts.append(points[:-1])
+        ends.append(points[1:])
+    return np.concatenate(starts), np.concatenate(ends)
 
 
 def _ink_pieces(ink: np.ndarray, a: np.ndarray, b: np.ndarray, r: float, pixels: int) -> None:
@@ -119,6 +119,7 @@ def _ink_pieces(ink: np.ndarray, a: np.ndarray, b: np.ndarray, r: float, pixels:
     each pixel keeps the largest coverage any segment gives it, which is the coverage by the
     nearest one."""
     window = math.ceil(MAX_SEGMENT + 2 * r + 2) + 1
+    a, b = a.astype(np.float32), b.astype(np.float32)
     corner = np.floor(np.minimum(a, b) - r - 1).astype(np.intp)  # (k, 2) x, y
     offsets = np.arange(window)
     xs = corner[:, 0, None] + offsets  # (k, window) pixel columns
@@ -133,4 +134,4 @@ def _ink_pieces(ink: np.ndarray, a: np.ndarray, b: np.ndarray, r: float, pixels:
     coverage = np.clip(np.minimum(d + 0.5, r) - np.maximum(d - 0.5, -r), 0.0, 1.0)
     inside = ((xs >= 0) & (xs < pixels))[:, None, :] & ((ys >= 0) & (ys < pixels))[:, :, None]
     flat = np.where(inside, ys[:, :, None] * pixels + xs[:, None, :], pixels * pixels)
-    np.maximum.at(ink, flat.ravel(), coverage.astype(np.float32).ravel())
+    np.maximum.at(ink, flat.ravel(), coverage.ravel())
