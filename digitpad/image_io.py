@@ -5,13 +5,13 @@ Qt decodes and encodes the files, so digitpad needs no extra imaging library; th
 this lives outside digitpad.core, which never imports Qt.
 """
 
-import os
-import secrets
 from pathlib import Path
 
 import numpy as np
+from PySide6.QtCore import QBuffer, QIODevice
 from PySide6.QtGui import QColor, QImage, QImageReader, QImageWriter, QPainter
 
+from digitpad.core.atomic_file import atomic_write
 from digitpad.core.errors import DigitpadError
 
 
@@ -71,14 +71,15 @@ def write_png(path: str | Path, pixels: np.ndarray) -> None:
     height, width = pixels.shape
     # copy(): the QImage must own its pixels, not borrow the NumPy buffer.
     image = QImage(pixels.data, width, height, width, QImage.Format.Format_Grayscale8).copy()
-    # Written beside the target, then renamed: a reader never sees half a picture.
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    # Encoded in memory, then written by Python: Qt cannot open every path Linux allows (names
+    # that are not UTF-8), and atomic_write is the one way digitpad writes files.
+    encoded = QBuffer()
+    encoded.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QImageWriter(encoded, b"png")
+    if not writer.write(image):
+        raise DigitpadError(f"cannot write {path}: {writer.errorString().lower()}")
     try:
-        writer = QImageWriter(str(temp), b"png")
-        if not writer.write(image):
-            raise DigitpadError(f"cannot write {path}: {writer.errorString().lower()}")
-        os.replace(temp, path)
+        with atomic_write(path) as file:
+            file.write(encoded.data().data())
     except OSError as error:
         raise DigitpadError(f"cannot write {path}: {error.strerror or error}") from None
-    finally:
-        temp.unlink(missing_ok=True)

@@ -1,56 +1,29 @@
 """Files written atomically and .npz archives read without ever unpickling."""
 
-import contextlib
 import errno
 import math
 import os
-import secrets
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 
+from digitpad.core.atomic_file import atomic_write, check_replaceable, temporary_name
 from digitpad.core.errors import ModelFileError
 
 # Larger than any network digitpad builds by far; a file claiming more is not ours.
 MAX_NPZ_BYTES = 512 * 1024 * 1024
 
 
-@contextlib.contextmanager
-def atomic_write(path: str | Path) -> Iterator[IO[bytes]]:
-    """Write to a temporary file beside `path`, then rename it into place.
-
-    Either the whole new file appears or the old one stays untouched: a full disk or a crash
-    never leaves a half-written file under `path`.
-    """
-    path = Path(path)
-    # open(..., "x") rather than mkstemp: the file gets the usual permissions (umask), not 0600.
-    tmp = temporary_name(path)
-    f = open(tmp, "xb")  # noqa: SIM115
-    try:
-        with f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def check_writable(path: str | Path) -> None:
     """Fail now, with a clear message, if `path` could not be saved to later."""
     path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
+    parent = path.parent
     # Probe with a name exactly as long as the one atomic_write will use: a name that fits but
     # whose temporary file does not must fail here, not after minutes of training.
     probe = temporary_name(path)
     try:
-        if path.is_dir():
-            raise ModelFileError(f"cannot save to {path}: it is a directory")
+        check_replaceable(path)
         if not parent.is_dir():
             raise ModelFileError(f"cannot save to {path}: the folder {parent} does not exist")
         open(probe, "xb").close()
@@ -62,11 +35,6 @@ def check_writable(path: str | Path) -> None:
             reason = (f"the file name is too long (saving first writes a temporary file whose "
                       f"name is {extra} characters longer); choose a shorter name")
         raise ModelFileError(f"cannot save to {path}: {reason}") from None
-
-
-def temporary_name(path: Path) -> Path:
-    """Where atomic_write puts the new file before renaming it to `path`: hidden, beside it."""
-    return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
 
 
 def save_npz(path: str | Path, arrays: dict[str, np.ndarray]) -> None:
