@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digitpad.core.hands import STYLES, hand_strokes, place_on_canvas, random_field
+from digitpad.core.hands import STYLES, all_styles, hand_strokes, place_on_canvas, random_field
 
 GRID = 28.0
 """The canvas is 28 grid units across."""
@@ -235,7 +235,9 @@ def smooth(points: Points, radius: int) -> Points:
 # --- drawing a digit on the canvas ----------------------------------------------------------
 
 
-def mouse_strokes(strokes: Strokes, rng: np.random.Generator) -> Strokes:
+def mouse_strokes(
+    strokes: Strokes, rng: np.random.Generator, pen: float = PEN_ALLOWANCE
+) -> Strokes:
     """Add hand tremor and resample every stroke at the spacing of mouse-move events."""
     tremor = random_field(rng, amplitude=TREMOR, wavelength=(2.0, 6.0))
     step = rng.uniform(*MOUSE_STEP)
@@ -244,7 +246,7 @@ def mouse_strokes(strokes: Strokes, rng: np.random.Generator) -> Strokes:
         s = resample(s, step, rng)
         s = tremor(s)
         # The tremor must not push the ink off the canvas either.
-        out.append(np.clip(s, PEN_ALLOWANCE / 2, GRID - PEN_ALLOWANCE / 2))
+        out.append(np.clip(s, pen / 2, GRID - pen / 2))
     return out
 
 
@@ -269,10 +271,18 @@ def length(points: Points) -> float:
 
 
 def skeleton_digits(
-    images: np.ndarray, labels: np.ndarray, per_digit: int, seed: int
+    images: np.ndarray,
+    labels: np.ndarray,
+    per_digit: int,
+    seed: int,
+    heights: tuple[float, float] = HEIGHTS,
+    pens: tuple[float, ...] = (),
+    slant: float = 0.0,
 ) -> list[dict]:
     """(a) `per_digit` random MNIST test digits of each kind, redrawn from their skeletons
-    (blobs that `mnist_strokes` declines are skipped)."""
+    (blobs that `mnist_strokes` declines are skipped). With `pens`, the digits take turns with
+    them (each digit records its "pen"); with `slant`, each is sheared by up to that many
+    degrees either way."""
     rng = np.random.default_rng(seed)
     digits = []
     for d in range(10):
@@ -283,10 +293,42 @@ def skeleton_digits(
             strokes = mnist_strokes(images[index])
             if strokes is None:
                 continue
-            strokes = mouse_strokes(place_on_canvas(strokes, rng, PEN_ALLOWANCE, HEIGHTS), rng)
-            digits.append({"label": d, "mnist_index": int(index), "strokes": strokes})
+            pen = pens[drawn % len(pens)] if pens else PEN_ALLOWANCE
+            if slant:
+                strokes = sheared(strokes, rng.uniform(-slant, slant))
+            strokes = mouse_strokes(place_on_canvas(strokes, rng, pen, heights), rng, pen)
+            digit = {"label": d, "mnist_index": int(index), "strokes": strokes}
+            digits.append({**digit, "pen": pen} if pens else digit)
             drawn += 1
     return digits
+
+
+def hand_digits(
+    per_style: int,
+    seed: int,
+    heights: tuple[float, float],
+    pens: tuple[float, ...],
+    slant: float,
+) -> list[dict]:
+    """(c) `per_style` digits of every style of digitpad.core.hands, taking turns with the
+    pens, slanted by up to `slant` degrees either way, at `heights` of the canvas."""
+    rng = np.random.default_rng(seed)
+    lean = np.tan(np.deg2rad(slant))
+    digits = []
+    for d, style in all_styles():
+        for i in range(per_style):
+            pen = pens[i % len(pens)]
+            strokes = hand_strokes(d, style, rng, slant=(-lean, lean), tilt=(0.0, 0.0))
+            strokes = mouse_strokes(place_on_canvas(strokes, rng, pen, heights), rng, pen)
+            digits.append({"label": d, "style": style, "pen": pen, "strokes": strokes})
+    return digits
+
+
+def sheared(strokes: Strokes, degrees: float) -> Strokes:
+    """Strokes (y down) leaning `degrees` further to the right, about their middle height."""
+    middle = np.concatenate(strokes)[:, 1].mean()
+    lean = np.tan(np.deg2rad(degrees))
+    return [s + np.stack([lean * (middle - s[:, 1]), np.zeros(len(s))], axis=1) for s in strokes]
 
 
 def template_digits(per_digit: int, seed: int) -> list[dict]:

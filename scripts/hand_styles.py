@@ -15,9 +15,10 @@ import numpy as np
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QRectF, Qt  # noqa: E402
+from PySide6.QtCore import QBuffer, QIODevice, QRectF, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter  # noqa: E402
 
+from digitpad.core.atomic_file import atomic_write  # noqa: E402
 from digitpad.core.hands import STYLES, hand_strokes, place_on_canvas  # noqa: E402
 from digitpad.core.rasterizer import DEFAULT_PEN_WIDTH, network_input  # noqa: E402
 from digitpad.ui.canvas import paint_cells  # noqa: E402
@@ -70,12 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841 (fonts)
-    sheet = draw_sheet(args.writers, args.seed)
-    temp = args.out.with_name(f".{args.out.name}.tmp.png")
-    if not sheet.save(str(temp)):
-        print(f"hand_styles: cannot write {args.out}", file=sys.stderr)
-        return 1
-    temp.replace(args.out)
+    encoded = QBuffer()
+    encoded.open(QIODevice.OpenModeFlag.WriteOnly)
+    draw_sheet(args.writers, args.seed).save(encoded, "PNG")
+    with atomic_write(args.out) as file:
+        file.write(encoded.data().data())
     print(f"{args.out}: {sum(map(len, STYLES.values()))} styles, {args.writers} writers each")
     return 0
 

@@ -124,10 +124,11 @@ def _ink_pieces(ink: np.ndarray, a: np.ndarray, b: np.ndarray, r: float, pixels:
     offsets = np.arange(window)
     xs = corner[:, 0, None] + offsets  # (k, window) pixel columns
     ys = corner[:, 1, None] + offsets  # (k, window) pixel rows
-    # Distance from each pixel centre of each window to its segment.
+    # Distance from each pixel centre of each window to its segment (float32 throughout:
+    # np.maximum.at is many times slower when it has to convert).
     ab = b - a
-    px = (xs + 0.5 - a[:, 0, None])[:, None, :]  # (k, 1, window)
-    py = (ys + 0.5 - a[:, 1, None])[:, :, None]  # (k, window, 1)
+    px = (xs.astype(np.float32) + 0.5 - a[:, 0, None])[:, None, :]  # (k, 1, window)
+    py = (ys.astype(np.float32) + 0.5 - a[:, 1, None])[:, :, None]  # (k, window, 1)
     length2 = np.maximum((ab**2).sum(axis=1), 1e-12)[:, None, None]
     t = np.clip((px * ab[:, 0, None, None] + py * ab[:, 1, None, None]) / length2, 0.0, 1.0)
     d = np.hypot(px - t * ab[:, 0, None, None], py - t * ab[:, 1, None, None])

@@ -11,7 +11,9 @@ from digitpad.core.hands import (
     place_on_canvas,
     synthesize,
     synthetic_images,
+    with_hands,
 )
+from digitpad.core.mnist import Mnist
 from digitpad.core.rasterizer import GRID, network_input
 
 
@@ -80,3 +82,29 @@ def test_a_long_flag_reaches_left_of_the_stem_and_a_stick_does_not():
     stem_x = flag[0][-1, 0]  # the stroke ends at the foot of the stem
     assert stem_x - flag[0][:, 0].min() > 0.15
     assert np.ptp(stick[0][:, 0]) < 0.1
+
+
+def tiny_mnist(n: int = 50) -> Mnist:
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
+    labels = (np.arange(n) % 10).astype(np.uint8)
+    return Mnist(images, labels, images[:10], labels[:10])
+
+
+def test_with_hands_adds_synthesized_digits_making_up_the_share_of_training():
+    data = tiny_mnist(60)
+    mixed = with_hands(data, 0.2, seed=4)
+    assert len(mixed.train_labels) == 75 and len(mixed.train_images) == 75  # 15 of 75 = 20%
+    np.testing.assert_array_equal(mixed.train_images[:60], data.train_images)
+    images, labels = synthetic_images(15, seed=4)
+    np.testing.assert_array_equal(mixed.train_images[60:], images)
+    np.testing.assert_array_equal(mixed.train_labels[60:], labels)
+    assert mixed.test_images is data.test_images and mixed.test_labels is data.test_labels
+    assert not mixed.train_images.flags.writeable
+    assert with_hands(data, 0.0) is data
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.0, float("nan")])
+def test_impossible_shares_are_refused(share):
+    with pytest.raises(ValueError, match="share"):
+        with_hands(tiny_mnist(), share)
