@@ -33,13 +33,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitpad.core.digit_model import load_digit_model
 from digitpad.core.errors import DigitpadError, ModelFileError
 from digitpad.core.mnist import Mnist
+from digitpad.core.my_digits import MyDigits, is_started
 from digitpad.core.network import Network
 from digitpad.core.preprocess import to_mnist
 from digitpad.core.presets import PRESETS
-from digitpad.core.samples import add_sample, per_digit
-from digitpad.data_dir import my_digits_path
+from digitpad.data_dir import user_data_dir
 from digitpad.training.trainer import Snapshot, Trainer
 from digitpad.ui import settings as user_settings
 from digitpad.ui.backprop_view import BackpropView
@@ -73,16 +74,6 @@ WEIGHTS_EVERY = 15  # 2 Hz: the weight pictures change slowly, and drawing them 
 NUDGES_EVERY = 3  # 10 Hz: one example's backprop, drawn layer by layer
 
 
-def check_compatible(network: Network, path: str | Path) -> None:
-    """Raise ModelFileError unless `network` reads 28×28 digits and answers with 10 outputs."""
-    if network.sizes[0] != INPUTS or network.sizes[-1] != OUTPUT_NEURONS:
-        shape = "-".join(str(s) for s in network.sizes)
-        raise ModelFileError(
-            f"{path} holds a {shape} network, but digitpad needs {INPUTS} inputs (28×28 pixels) "
-            f"and {OUTPUT_NEURONS} outputs (digits 0-9)"
-        )
-
-
 class MainWindow(QMainWindow):
     data_ready = Signal()  # MNIST has been loaded and handed to the trainer
 
@@ -108,6 +99,7 @@ class MainWindow(QMainWindow):
         self._status_text: dict[str, str] = {}
         self._frame = 0  # frames shown so far
         self._help_dialog: QDialog | None = None
+        self._my_digits: MyDigits | None = None
         self.data_ready_at: float | None = None  # time.perf_counter() when data arrived
 
         self._build_widgets()
@@ -119,6 +111,7 @@ class MainWindow(QMainWindow):
         self.controls.mark_applied(training_settings)
         self.gradient_plot.set_layers(trainer.network.sizes)
         self._restore_window_state()
+        self._open_my_digits_at_start()
 
         self.canvas.changed.connect(self._drawing_changed)
         self.canvas.digit_key_pressed.connect(self.keep_drawing)
@@ -419,8 +412,7 @@ class MainWindow(QMainWindow):
     def load_model(self, path: str | Path) -> bool:
         """Continue from a saved network; on any problem say why and keep the current one."""
         try:
-            network = Network.load(path)
-            check_compatible(network, path)
+            network = load_digit_model(path)
         except ModelFileError as e:
             QMessageBox.critical(
                 self, "Could not open the model",
@@ -465,15 +457,16 @@ class MainWindow(QMainWindow):
         if seen is None:
             self.statusBar().showMessage("Draw a digit first, then press its key to keep it.", 5000)
             return
-        path = my_digits_path()
         try:
-            samples = add_sample(path, seen, digit)
-        except (DigitpadError, OSError) as e:  # a damaged collection, or a folder we cannot use
+            store = self.my_digits()
+            store.add(seen, digit, self.canvas.strokes)
+        except DigitpadError as e:  # a folder we cannot use, a locked or full database
             QMessageBox.warning(self, "Could not keep the drawing",
                                 f"{_sentence(str(e))}\n\nThe drawing is still on the canvas.")
             return
         self.canvas.clear()
-        total, same = len(samples.labels), per_digit(samples.labels)[digit]
+        counts = store.per_digit()
+        total, same = sum(counts), counts[digit]
         article = "an" if digit == 8 else "a"
         if total == 1:
             kept = "1 drawing"
@@ -482,6 +475,38 @@ class MainWindow(QMainWindow):
         else:
             kept = f"{total:,} drawings, {same:,} of them {digit}s"
         self.statusBar().showMessage(f"Stored as {article} {digit} in my digits ({kept}).", 6000)
+
+    def my_digits(self) -> MyDigits:
+        """The store of my digits, opened on first use; raises DataError if it cannot be."""
+        if self._my_digits is None:
+            self._my_digits = MyDigits.open(user_data_dir())
+            if self._my_digits.notices:
+                self._tell("My digits", "\n\n".join(
+                    _sentence(n) for n in self._my_digits.notices))
+        return self._my_digits
+
+    def _open_my_digits_at_start(self) -> None:
+        """Open the store now if there is one, so that a migration or a damaged file is dealt
+        with (and said) once, at start, rather than at the first key press. With nothing kept
+        yet, nothing is created until the first drawing is."""
+        try:
+            if not is_started(user_data_dir()):
+                return
+        except DigitpadError:
+            return  # a data folder that is a file: the app says so once, for all its files
+        try:
+            self.my_digits()
+        except DigitpadError as e:
+            self._tell("My digits cannot be used", f"{_sentence(str(e))}\n\nDrawing and "
+                       "training still work; keeping drawings needs my digits.")
+
+    def _tell(self, title: str, text: str) -> None:
+        """A message that does not stop anything: the window goes on while it shows."""
+        box = QMessageBox(QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("myDigitsNotice")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        QTimer.singleShot(0, box.open)
 
     # ---- data -------------------------------------------------------------------------------
 
@@ -661,6 +686,9 @@ class MainWindow(QMainWindow):
             self._loader.wait()
         if self._help_dialog is not None:
             self._help_dialog.close()
+        if self._my_digits is not None:
+            self._my_digits.close()
+            self._my_digits = None
         super().closeEvent(event)
 
 

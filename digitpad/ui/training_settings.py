@@ -9,14 +9,12 @@ from PySide6.QtCore import QSettings
 
 from digitpad.core.activations import ACTIVATIONS
 from digitpad.core.costs import COSTS, OUTPUTS
+from digitpad.core.digit_model import INPUTS, MAX_HIDDEN_LAYERS, MAX_NEURONS
+from digitpad.core.digit_model import OUTPUTS as OUTPUT_NEURONS
 from digitpad.core.network import Network
 from digitpad.core.presets import PRESETS, Preset
 from digitpad.training.trainer import Hyperparameters
 from digitpad.ui.settings import read
-
-INPUTS, OUTPUT_NEURONS = 784, 10  # 28×28 pixels in, one output per digit
-MAX_HIDDEN_LAYERS = 6
-MAX_NEURONS = 4096
 
 # Settings that describe a whole run: they apply when the network is reset. The labels are the
 # names the training panel shows.
