@@ -6,6 +6,7 @@
     digitpad predict --model PATH IMAGE [IMAGE ...]
     digitpad gradcheck [network options]
     digitpad samples [--json] | samples export DIR [--png] | samples import PATH
+    digitpad samples synthetic DIR [--png]
 
 NumPy and Qt are imported inside the commands that need them, so `digitpad --version` and
 `--help` answer at once. Problems a user can cause end in one line, `digitpad: error: ...`,
@@ -175,7 +176,8 @@ def build_parser() -> ArgumentParser:
         "in the data folder. Without an action: how many there are of each digit, and how many "
         "of them are held out (kept for measuring, never trained on).",
         usage="%(prog)s [--json]\n       %(prog)s export DIR [--png] [--json]\n"
-              "       %(prog)s import PATH [--json]")
+              "       %(prog)s import PATH [--json]\n"
+              "       %(prog)s synthetic DIR [--png] [--count N] [--seed N] [--json]")
     samples.add_argument("--json", action="store_true",
                          help='print {"count": N, "per_digit": [10 counts]}')
     samples.set_defaults(run=run_samples)
@@ -197,7 +199,21 @@ def build_parser() -> ArgumentParser:
         "added, or none; the same drawings are not added twice.")
     import_.add_argument("path", metavar="PATH")
     import_.set_defaults(run=run_samples_import)
-    for action in (export, import_):  # --json also after the action (default: the one before)
+    synthetic = actions.add_parser(
+        "synthetic", help="write digits drawn from strokes in many hands, to look at",
+        description="Write digits the way the accurate preset's training draws them (the "
+        "styles of many writing traditions, each in a random writer's hand, rasterized like "
+        "the canvas) into DIR as an IDX pair named like an export, so `samples import DIR` "
+        "could add them to my digits.")
+    synthetic.add_argument("directory", metavar="DIR",
+                           help="folder to write to (created if need be)")
+    synthetic.add_argument("--png", action="store_true",
+                           help="also write each digit as DIR/png/<digit>/<index>.png")
+    synthetic.add_argument("--count", type=int, default=200, metavar="N",
+                           help="how many (default 200: the digits and their styles in turn)")
+    synthetic.add_argument("--seed", type=int, default=0, help="the same seed, the same digits")
+    synthetic.set_defaults(run=run_samples_synthetic)
+    for action in (export, import_, synthetic):  # --json also after the action
         action.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                             help="print the outcome as one JSON object")
     return parser
@@ -558,6 +574,28 @@ def run_samples_export(args: argparse.Namespace) -> int:
           f"{shown(labels_path.name)}")
     if folder is not None:
         print(f"and one PNG per drawing in {shown(folder)}{os.sep}<digit>{os.sep}<index>.png")
+    return 0
+
+
+def run_samples_synthetic(args: argparse.Namespace) -> int:
+    from digitpad.core.errors import DataError
+    from digitpad.core.hands import synthetic_images
+    from digitpad.core.paths import shown
+    from digitpad.core.samples import Samples, export_idx
+
+    if not 1 <= args.count <= 100_000:
+        raise DataError(f"--count must be from 1 to 100,000, not {args.count}")
+    samples = Samples(*synthetic_images(args.count, args.seed))
+    images_path, labels_path = export_idx(samples, args.directory)
+    folder = export_pngs(samples, Path(args.directory) / "png") if args.png else None
+    if args.json:
+        print(json.dumps({"written": args.count, "images": str(images_path),
+                          "labels": str(labels_path), "png": folder and str(folder)}))
+        return 0
+    print(f"wrote {plural(args.count, 'synthesized digit')} to {shown(images_path)} and "
+          f"{shown(labels_path.name)}")
+    if folder is not None:
+        print(f"and one PNG per digit in {shown(folder)}{os.sep}<digit>{os.sep}<index>.png")
     return 0
 
 
