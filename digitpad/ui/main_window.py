@@ -39,9 +39,10 @@ from digitpad.core.mnist import Mnist
 from digitpad.core.my_digits import MyDigits, is_started
 from digitpad.core.network import Network
 from digitpad.core.preprocess import to_mnist
-from digitpad.core.presets import PRESETS
+from digitpad.core.presets import PRESETS, SUMMARIES
+from digitpad.core.settings import Settings
 from digitpad.data_dir import user_data_dir
-from digitpad.training.trainer import Snapshot, Trainer
+from digitpad.training.trainer import Failure, Snapshot, Trainer
 from digitpad.ui import settings as user_settings
 from digitpad.ui.backprop_view import BackpropView
 from digitpad.ui.canvas import FINE, Canvas
@@ -53,12 +54,8 @@ from digitpad.ui.mnist_loader import MnistLoader
 from digitpad.ui.notice_bar import NoticeBar
 from digitpad.ui.prediction_panel import PredictionPanel
 from digitpad.ui.training_controls import TrainingControls
-from digitpad.ui.training_settings import (
-    INPUTS,
-    OUTPUT_NEURONS,
-    TrainingSettings,
-    save_settings,
-)
+from digitpad.ui.training_failure import describe_failure
+from digitpad.ui.training_settings import save_settings
 from digitpad.ui.weights_view import WeightsView
 
 FRAME_MS = 33  # ~30 frames a second: status, plots and prediction all refresh on this beat
@@ -81,7 +78,7 @@ class MainWindow(QMainWindow):
         self,
         trainer: Trainer,
         settings: QSettings,
-        training_settings: TrainingSettings,
+        training_settings: Settings,
         loader: MnistLoader | None = None,
     ) -> None:
         super().__init__()
@@ -115,7 +112,7 @@ class MainWindow(QMainWindow):
 
         self.canvas.changed.connect(self._drawing_changed)
         self.canvas.digit_key_pressed.connect(self.keep_drawing)
-        self.controls.step_settings_changed.connect(self._apply_step_settings)
+        self.controls.settings_changed.connect(self.trainer.change_settings)
         self.controls.start_pause_button.clicked.connect(self.toggle_training)
         self.controls.step_button.clicked.connect(self.step_once)
         self.controls.reset_button.clicked.connect(self.reset_network)
@@ -283,12 +280,11 @@ class MainWindow(QMainWindow):
         self.about_action = action("&About digitpad", self.show_about)
         self.preset_actions = []
         for name, preset in PRESETS.items():
-            shape = "-".join(str(s) for s in (INPUTS, *preset.hidden, OUTPUT_NEURONS))
+            shape = "-".join(str(s) for s in preset.sizes)
             self.preset_actions.append(action(
                 f"Preset: {name.capitalize()} ({shape})",
                 lambda _=False, n=name: self.controls.choose_preset(n),
-                tip=f"{getattr(preset, 'summary', name)}: fills in the settings; Reset applies "
-                    "them"))
+                tip=f"{SUMMARIES[name]}: fills in the settings; Reset applies them"))
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -354,14 +350,12 @@ class MainWindow(QMainWindow):
         if self.trainer.is_running:
             self.trainer.pause()
         else:
-            self._apply_step_settings()
             self.trainer.start()
         self.controls.set_running(self.trainer.is_running)
 
     def step_once(self) -> None:
         """Exactly one mini-batch, on the trainer's thread."""
         if self.trainer.has_data and not self.trainer.is_running:
-            self._apply_step_settings()
             self.trainer.step()
 
     def reset_network(self) -> None:
@@ -376,10 +370,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"New random weights: {'-'.join(str(s) for s in network.sizes)}.", 4000)
 
-    def _install(self, network: Network, settings: TrainingSettings) -> None:
-        """Train `network` from now on, from a clean history."""
-        self.trainer.reset(network)
-        self.trainer.hyper = settings.hyperparameters()
+    def _install(self, network: Network, settings: Settings) -> None:
+        """Train `network` with `settings` from now on, from a clean history."""
+        self.trainer.reset(network, settings)
         self.controls.mark_applied(settings)
         self.controls.set_running(False)
         self.cost_plot.clear_history()
@@ -388,15 +381,8 @@ class MainWindow(QMainWindow):
         self._shown_error = None
         self._predicted_with = None  # predict again with the new weights
 
-    def _apply_step_settings(self) -> None:
-        """Learning rate, batch size and augmentation: the trainer reads them before each step."""
-        hyper = self.trainer.hyper
-        hyper.lr = self.controls.lr_spin.value()
-        hyper.batch_size = self.controls.batch_spin.value()
-        hyper.augment = self.controls.augment_check.isChecked()
-
     def _halve_learning_rate(self) -> None:
-        self.controls.lr_spin.setValue(self.controls.lr_spin.value() / 2)
+        self.controls.change(lr=self.trainer.settings.lr / 2)
         self.notice.hide()
 
     # ---- models -----------------------------------------------------------------------------
@@ -607,15 +593,16 @@ class MainWindow(QMainWindow):
                 self.status_labels[key].setText(text)
                 self._status_text[key] = text
 
-    def _show_training_error(self, error: str, diverged: bool) -> None:
+    def _show_training_error(self, error: Failure, diverged: bool) -> None:
+        text = describe_failure(error)
         self.controls.set_running(False)
-        self.statusBar().showMessage(error, 15000)
+        self.statusBar().showMessage(text, 15000)
         if diverged:
             self.notice.show_message(
-                f"{error} A smaller learning rate takes smaller steps downhill and does not "
+                f"{text} A smaller learning rate takes smaller steps downhill and does not "
                 "overshoot.", "Halve the learning rate")
         else:
-            self.notice.show_message(error)
+            self.notice.show_message(text)
 
     # ---- help -------------------------------------------------------------------------------
 
