@@ -31,7 +31,7 @@ from digitpad.core.settings import ABOUT, Settings, parse_hidden
 # The settings every network command takes, and those only `train` takes. Their choices, ranges
 # and help come from digitpad.core.settings (plain Python: parsing needs no NumPy).
 NETWORK_SETTINGS = ("hidden", "activation", "output", "cost", "l2")
-TRAINING_SETTINGS = ("lr", "batch", "epochs", "momentum", "schedule", "augment")
+TRAINING_SETTINGS = ("lr", "batch", "epochs", "momentum", "schedule", "augment", "synthetic")
 
 GRADCHECK_THRESHOLD = 1e-4
 """Backprop and central differences agree to ~1e-7 here; a wrong formula is off by 1e-2 or more."""
@@ -306,6 +306,12 @@ def run_train(args: argparse.Namespace) -> int:
               f"momentum {settings.momentum:g}, L2 {settings.l2:g}, "
               f"augmentation {'on' if settings.augment else 'off'}, {settings.epochs} epochs, "
               f"seed {args.seed}", flush=True)
+        if settings.synthetic:
+            from digitpad.core.hands import hands_count
+
+            count = hands_count(len(data.train_labels), settings.synthetic)
+            print(f"  {settings.synthetic:.0%} of every epoch synthesized: {count:,} digits "
+                  "drawn from strokes in many hands, made first", flush=True)
 
     bar = ProgressBar(sys.stderr, settings.epochs, settings.batch) if sys.stderr.isatty() else None
     on_batch = None if bar is None else (lambda p: bar.update(*p))

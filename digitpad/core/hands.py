@@ -291,12 +291,16 @@ def synthesize(count: int, seed: int) -> list[HandDigit]:
 def synthetic_images(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """`count` synthesized digits as MNIST-style images: (count, 28, 28) uint8 and their labels
     (count,) uint8, like MNIST's own arrays."""
-    images = np.zeros((count, 28, 28), np.uint8)
-    labels = np.zeros(count, np.uint8)
-    for i, digit in enumerate(synthesize(count, seed)):
+    digits = synthesize(count, seed)
+    return render(digits), np.array([d.label for d in digits], np.uint8)
+
+
+def render(digits: list[HandDigit]) -> np.ndarray:
+    """The digits as the network reads them, (n, 28, 28) uint8 like MNIST's images."""
+    images = np.zeros((len(digits), 28, 28), np.uint8)
+    for i, digit in enumerate(digits):
         images[i] = np.round(network_input(digit.strokes, digit.pen_width) * 255)
-        labels[i] = digit.label
-    return images, labels
+    return images
 
 
 # --- randomness that looks like a hand -----------------------------------------------------------
@@ -339,18 +343,38 @@ def random_field(
 # --- training on them ----------------------------------------------------------------------------
 
 
-def with_hands(data: Mnist, share: float, seed: int = 0) -> Mnist:
-    """`data` with synthesized digits added to its training part, making up `share` of it
-    (0.2 of 60,000 + 15,000); the test part stays MNIST's, so scores stay comparable."""
-    if not 0 <= share < 1:
+CHUNK = 1000
+"""Digits synthesized at a time by with_hands, between two looks at whether to stop."""
+
+
+def hands_count(examples: int, share: float) -> int:
+    """How many synthesized digits make up `share` of a training set of `examples` MNIST
+    digits and them (0.2 of 60,000 + 15,000)."""
+    if not 0 <= share < 1:  # also refuses NaN
         raise ValueError(f"the share of synthesized digits must be at least 0 and below 1, "
                          f"not {share}")
-    count = round(len(data.train_labels) * share / (1 - share))
+    return round(examples * share / (1 - share))
+
+
+def with_hands(
+    data: Mnist, share: float, seed: int = 0, stop: Callable[[], bool] | None = None
+) -> Mnist | None:
+    """`data` with synthesized digits added to its training part, making up `share` of it; the
+    test part stays MNIST's, so scores stay comparable. They are made CHUNK at a time (about
+    2 s each); None if `stop()` says so in between."""
+    count = hands_count(len(data.train_labels), share)
     if count == 0:
         return data
-    images, labels = synthetic_images(count, seed)
+    digits = synthesize(count, seed)
+    chunks = []
+    for start in range(0, count, CHUNK):
+        if stop is not None and stop():
+            return None
+        chunks.append(render(digits[start : start + CHUNK]))
+    images = np.concatenate(chunks)
+    labels = np.array([d.label for d in digits], data.train_labels.dtype)
     train_images = np.concatenate([data.train_images, images])
-    train_labels = np.concatenate([data.train_labels, labels.astype(data.train_labels.dtype)])
+    train_labels = np.concatenate([data.train_labels, labels])
     for array in (train_images, train_labels):
         array.flags.writeable = False  # like load_mnist's: shared across threads
     return Mnist(train_images, train_labels, data.test_images, data.test_labels)

@@ -38,6 +38,7 @@ PRESETS: dict[str, Settings] = {
         momentum=0.9,
         schedule="cosine",
         augment=True,
+        synthetic=0.2,
     ),
 }
 

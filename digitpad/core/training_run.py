@@ -67,6 +67,7 @@ def train_epochs(
     trained, cost_sum = 0, 0.0  # examples over the whole run; their costs over this epoch
     for event in sgd:
         if isinstance(event, Step):
+            last = event
             trained += event.examples
             cost_sum += event.cost * event.examples
             if on_batch is not None:
@@ -74,7 +75,7 @@ def train_epochs(
                 on_batch(BatchProgress(event.epoch + 1, event.done, event.total,
                                        cost_sum / event.done, speed))
             continue
-        yield EpochReport(event.epoch, sgd.settings.lr, cost_sum / len(data.train_labels),
+        yield EpochReport(event.epoch, sgd.settings.lr, cost_sum / last.total,
                           event.test.accuracy, event.test.cost,
                           time.perf_counter() - epoch_started)
         if event.epoch == settings.epochs:
