@@ -38,7 +38,7 @@ PRESETS: dict[str, Settings] = {
         momentum=0.9,
         schedule="cosine",
         augment=True,
-        synthetic=0.2,
+        synthetic=0.25,
     ),
 }
 
