@@ -45,3 +45,12 @@ def evaluations(network: Network, images: np.ndarray, labels: np.ndarray) -> Ite
         yield Evaluation(float(np.trace(confusion)) / n, total_cost / n, confusion.copy())
     if n == 0:
         yield Evaluation(0.0, 0.0, confusion)
+
+
+def per_digit_accuracy(confusion: np.ndarray) -> np.ndarray:
+    """For each true label (row), the fraction of its examples answered right: the diagonal
+    over the row's sum. NaN for a label with no examples."""
+    confusion = np.asarray(confusion)
+    per_row = confusion.sum(axis=1)
+    right = np.diag(confusion).astype(np.float64)
+    return np.divide(right, per_row, out=np.full(len(per_row), np.nan), where=per_row > 0)

@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
@@ -120,8 +121,8 @@ def test_network_settings_wait_for_reset_and_say_so(qtbot, window):
     assert trainer.network.sizes == (784, 32, 10)
     assert trainer.network.activation == "relu"
     assert not hint.isVisible()
-    assert [c.name() for c in window.gradient_plot.curves] == ["layer 1 (784→32)",
-                                                                "layer 2 (32→10)"]
+    gradients = window.findChild(pg.PlotWidget, "gradientPlot")
+    assert [c.name() for c in gradients.curves] == ["layer 1 (784→32)", "layer 2 (32→10)"]
 
 
 def test_invalid_hidden_layers_are_explained_and_not_applied(qtbot, window):
