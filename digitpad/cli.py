@@ -674,7 +674,6 @@ def run_samples_export(args: argparse.Namespace) -> int:
     from digitpad.core.errors import DataError
     from digitpad.core.my_digits import is_started
     from digitpad.core.paths import shown
-    from digitpad.core.samples import export_idx
     from digitpad.data_dir import my_digits_path, user_data_dir
 
     samples = None
@@ -685,39 +684,38 @@ def run_samples_export(args: argparse.Namespace) -> int:
     if samples is None or not len(samples.labels):
         raise DataError(f"there are no drawings in my digits yet ({shown(my_digits_path())}): "
                         "in the app, draw a digit and press its key on the canvas to keep it")
+    return write_idx_and_pngs(samples, args, ("exported", "exported"), "drawing")
+
+
+def write_idx_and_pngs(samples, args: argparse.Namespace, verb: tuple[str, str],
+                       noun: str) -> int:
+    """Write samples into args.directory as an IDX pair, and as PNGs with --png; say so.
+    verb: the JSON key for how many, and the word for it in a sentence."""
+    from digitpad.core.paths import shown
+    from digitpad.core.samples import export_idx
+
     images_path, labels_path = export_idx(samples, args.directory)
     folder = export_pngs(samples, Path(args.directory) / "png") if args.png else None
     if args.json:
-        print(json.dumps({"exported": len(samples.labels), "images": str(images_path),
+        print(json.dumps({verb[0]: len(samples.labels), "images": str(images_path),
                           "labels": str(labels_path), "png": folder and str(folder)}))
         return 0
-    print(f"exported {plural(len(samples.labels), 'drawing')} to {shown(images_path)} and "
+    print(f"{verb[1]} {plural(len(samples.labels), noun)} to {shown(images_path)} and "
           f"{shown(labels_path.name)}")
     if folder is not None:
-        print(f"and one PNG per drawing in {shown(folder)}{os.sep}<digit>{os.sep}<index>.png")
+        print(f"and one PNG per {noun} in {shown(folder)}{os.sep}<digit>{os.sep}<index>.png")
     return 0
 
 
 def run_samples_synthetic(args: argparse.Namespace) -> int:
     from digitpad.core.errors import DataError
     from digitpad.core.hands import synthetic_images
-    from digitpad.core.paths import shown
-    from digitpad.core.samples import Samples, export_idx
+    from digitpad.core.samples import Samples
 
     if not 1 <= args.count <= 100_000:
         raise DataError(f"--count must be from 1 to 100,000, not {args.count}")
     samples = Samples(*synthetic_images(args.count, args.seed))
-    images_path, labels_path = export_idx(samples, args.directory)
-    folder = export_pngs(samples, Path(args.directory) / "png") if args.png else None
-    if args.json:
-        print(json.dumps({"written": args.count, "images": str(images_path),
-                          "labels": str(labels_path), "png": folder and str(folder)}))
-        return 0
-    print(f"wrote {plural(args.count, 'synthesized digit')} to {shown(images_path)} and "
-          f"{shown(labels_path.name)}")
-    if folder is not None:
-        print(f"and one PNG per digit in {shown(folder)}{os.sep}<digit>{os.sep}<index>.png")
-    return 0
+    return write_idx_and_pngs(samples, args, ("written", "wrote"), "synthesized digit")
 
 
 def export_pngs(samples, folder: Path) -> Path:
