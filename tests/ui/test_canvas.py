@@ -10,16 +10,12 @@ from digitpad.core.hands import synthesize, synthetic_images
 from digitpad.core.preprocess import to_mnist
 from digitpad.core.rasterizer import network_input
 from digitpad.ui.canvas import DEFAULT_PEN_WIDTH, FINE, GRID, Canvas, rasterize
+from tests.ui.window_helpers import shown
 
 
 @pytest.fixture
 def canvas(qtbot):
-    widget = Canvas()
-    qtbot.addWidget(widget)
-    widget.resize(420, 420)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, Canvas(), 420, 420)
 
 
 def widget_point(canvas: Canvas, x: float, y: float) -> QPoint:
