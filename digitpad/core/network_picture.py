@@ -2,11 +2,11 @@
 connections that matter most for this input.
 
 For one input x the forward pass gives every layer's activation a⁰ = x, a¹, …, aᴸ. Neuron j of
-layer l receives zˡⱼ = Σᵢ aˡ⁻¹ᵢ Wˡᵢⱼ + bˡⱼ: each term aˡ⁻¹ᵢ·Wˡᵢⱼ is what neuron i of the layer before
-adds to it (positive: it excites j; negative: it holds j back). The picture keeps, for each shown
-neuron, the few terms of largest |aˡ⁻¹ᵢ·Wˡᵢⱼ| among the neurons shown in the layer before (all the
-pixels of the input), so every connection it names can be drawn. A layer too wide to draw shows
-its most active neurons.
+layer l receives zˡⱼ = Σᵢ aˡ⁻¹ᵢ Wˡᵢⱼ + bˡⱼ: each term aˡ⁻¹ᵢ·Wˡᵢⱼ is what neuron i of the layer
+before adds to it (positive: it excites j; negative: it holds j back). The picture keeps, for
+each shown neuron, the few terms of largest |aˡ⁻¹ᵢ·Wˡᵢⱼ| among the neurons shown in the layer
+before (all the pixels of the input), so every connection it names can be drawn. A layer too
+wide to draw shows its most active neurons.
 """
 
 from __future__ import annotations
