@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QApplication
 
 from digitpad.core.errors import DivergedError
 from digitpad.core.learn_one import Lesson, forget, learn_one, quick_accuracy
@@ -61,6 +62,14 @@ class LearnDigit(QObject):
     def learn(self, steps: int = 1) -> None:
         if self.blocked_because() is not None:
             return
+        # ×10 with its two test checks takes a few tenths of a second: say it is working.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self._learn(steps)
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    def _learn(self, steps: int) -> None:
         session, trainer = self._session, self._session.trainer
         image, digit = session.seen_now(), self._view.target
         if digit is None:
@@ -84,7 +93,7 @@ class LearnDigit(QObject):
             accuracy = (accuracy_before, after)
         self._panel.show_lesson(digit, steps, lesson.before, lesson.after, accuracy)
         self._say(f"Learned it is a {digit}: its probability went from "
-                  f"{100 * lesson.before[digit]:.0f}% to {100 * lesson.after[digit]:.0f}%")
+                  f"{100 * lesson.before[digit]:.1f}% to {100 * lesson.after[digit]:.1f}%")
         session.tick()  # every view shows the new weights now
         self.update_state()
 

@@ -39,7 +39,7 @@ class LearnPanel(QWidget):
         self.undo_button = self._button("Undo", "undoLearnButton", self.undo_clicked.emit)
         self.undo_button.setToolTip(UNDO_TIP)
         self.undo_button.setEnabled(False)
-        self._result = QuietLabel(alpha=200)
+        self._result = QuietLabel(alpha=200, scale=0.9)
         self._result.setObjectName("learnResult")
         self._result.setTextFormat(Qt.TextFormat.RichText)
         self._result.setWordWrap(True)
@@ -91,15 +91,18 @@ class LearnPanel(QWidget):
         self._before, self._after = before.copy(), after.copy()
         head = "".join(f"<th>{d}</th>" for d in range(len(before)))
 
+        def cell(d: int, v: float) -> str:
+            # The taught digit bold, with a decimal: 99% → 99% would hide the change.
+            return (f"<td align='right'><b>{100 * v:.1f}%</b></td>" if d == digit else
+                    f"<td align='right'>{100 * v:.0f}%</td>")
+
         def row(name: str, values: np.ndarray) -> str:
-            cells = "".join(
-                f"<td align='right'>{'<b>' if d == digit else ''}{100 * v:.0f}%"
-                f"{'</b>' if d == digit else ''}</td>" for d, v in enumerate(values))
+            cells = "".join(cell(d, v) for d, v in enumerate(values))
             return f"<tr><td>{name}</td>{cells}</tr>"
 
         times = "once" if steps == 1 else f"{steps} times"
         text = (f"Taught it is a <b>{digit}</b>, {times}:"
-                f"<table cellspacing='0' cellpadding='2'><tr><td></td>{head}</tr>"
+                f"<table cellspacing='0' cellpadding='1'><tr><td></td>{head}</tr>"
                 f"{row('before', before)}{row('after', after)}</table>")
         if accuracy is not None:
             text += (f"Test accuracy on 1,000 digits: {100 * accuracy[0]:.1f}% → "
