@@ -5,8 +5,6 @@ Everything starts from zᴸ (the output layer's weighted inputs) rather than the
 logarithms are computed stably even when an output saturates at 0 or 1.
 """
 
-from typing import NamedTuple
-
 import numpy as np
 
 from digitpad.core.activations import sigmoid, sigmoid_prime, softmax
@@ -16,25 +14,23 @@ COSTS = ("quadratic", "cross_entropy")
 OUTPUTS = ("sigmoid", "softmax")
 
 
-class OutputLayer(NamedTuple):
-    a: np.ndarray  # aᴸ for every example, (n, k)
-    cost: float  # Σ over the examples of c(x)
-    delta: np.ndarray  # δᴸ = ∂c/∂zᴸ for every example, (n, k)
-
-
 def output_activation(z: np.ndarray, output: str) -> np.ndarray:
     return softmax(z) if output == "softmax" else sigmoid(z)
 
 
-def output_layer(z: np.ndarray, Y: np.ndarray, cost: str, output: str) -> OutputLayer:
-    """aᴸ, the summed cost and δᴸ, given zᴸ and the one-hot targets Y, both (n, k)."""
+def output_layer(
+    z: np.ndarray, Y: np.ndarray, cost: str, output: str
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """Given zᴸ and the one-hot targets Y, both (n, k): the activations aᴸ, the cost c(x) summed
+    over the examples, and every example's δᴸ = ∂c/∂zᴸ. (A plain tuple: a NamedTuple costs
+    more to make than some of the steps here.)"""
     if cost == "cross_entropy":
         if output == "softmax":
             a, total = _softmax_cross_entropy(z, Y)
         else:
             a, total = sigmoid(z), _sigmoid_cross_entropy(z, Y)
         # For both pairings the output's own derivative cancels against the log: δᴸ = a − y.
-        return OutputLayer(a, total, a - Y)
+        return a, total, a - Y
     # "Add up the squares of the differences" between what we got and what we wanted.
     a = output_activation(z, output)
     difference = a - Y
@@ -44,7 +40,7 @@ def output_layer(z: np.ndarray, Y: np.ndarray, cost: str, output: str) -> Output
     else:
         # Softmax couples the outputs: ∂a_j/∂z_k = a_j (1[j=k] − a_k).
         delta = a * (dc_da - row_sums(dc_da * a))
-    return OutputLayer(a, float(np.vdot(difference, difference)), delta)
+    return a, float(np.vdot(difference, difference)), delta
 
 
 def _softmax_cross_entropy(z: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, float]:

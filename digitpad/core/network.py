@@ -90,7 +90,7 @@ class Network:
         X = self._inputs(X)
         Y = self._one_hot(y, len(X))
         _, z_out = self._feedforward(X)
-        total = output_layer(z_out, Y, self.cost_name, self.output).cost
+        _, total, _ = output_layer(z_out, Y, self.cost_name, self.output)
         return self._mean_cost(total, len(X), l2)
 
     def _feedforward(self, X: np.ndarray):
@@ -114,31 +114,31 @@ class Network:
         """The exact gradient of cost(X, y, l2), and every example's deltas."""
         X = self._inputs(X)
         n = len(X)
-        sums, _ = self._backprop(X, self._one_hot(y, n))
+        sums_w, sums_b, deltas, _ = self._backprop(X, self._one_hot(y, n))
         # The mean over the mini-batch; L2 adds (l2/n)·W to the weights' gradients.
-        nabla_w = [(g + l2 * W) / n for g, W in zip(sums.weights, self.weights)]
-        return Gradients(nabla_w, [g / n for g in sums.biases], sums.deltas)
+        nabla_w = [(g + l2 * W) / n for g, W in zip(sums_w, self.weights)]
+        return Gradients(nabla_w, [g / n for g in sums_b], deltas)
 
-    def _backprop(self, X: np.ndarray, Y: np.ndarray) -> tuple[Gradients, float]:
+    def _backprop(self, X: np.ndarray, Y: np.ndarray):
         """Every example's nudges to every weight and bias, SUMMED over the mini-batch (the
         nabla_w and nabla_b of Nielsen's update_mini_batch), the deltas, and the summed cost."""
         activations, z_out = self._feedforward(X)
 
         # Start at the output: what each example wants its output neurons to do...
-        output = output_layer(z_out, Y, self.cost_name, self.output)
-        delta = output.delta
-        deltas = [delta]
-        # ...and pass those wishes backwards, weighted by the connections they came through:
-        # δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ) ⊙ σ′(zˡ).
-        for l in range(len(self.weights) - 1, 0, -1):
-            delta = np.dot(delta, self.weights[l].T) * self._sigma.derivative(activations[l])
-            deltas.insert(0, delta)
-
-        # Each weight's nudge is (input activation) × (delta), summed over the mini-batch: aᵀδ.
-        # Each bias's nudge is its delta, summed: 1ᵀδ.
-        nabla_w = [np.dot(a.T, d) for a, d in zip(activations, deltas)]
-        nabla_b = [column_sums(d) for d in deltas]
-        return Gradients(nabla_w, nabla_b, deltas), output.cost
+        _, cost, delta = output_layer(z_out, Y, self.cost_name, self.output)
+        L = len(self.weights)
+        nabla_w, nabla_b, deltas = [None] * L, [None] * L, [None] * L
+        for l in range(L - 1, -1, -1):
+            deltas[l] = delta
+            # Each weight's nudge is (input activation) × (delta), summed over the mini-batch:
+            # aᵀδ. Each bias's nudge is its delta, summed: 1ᵀδ.
+            nabla_w[l] = np.dot(activations[l].T, delta)
+            nabla_b[l] = column_sums(delta)
+            if l:
+                # ...and pass the wishes back, weighted by the connections they came through:
+                # δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ) ⊙ σ′(zˡ).
+                delta = np.dot(delta, self.weights[l].T) * self._sigma.derivative(activations[l])
+        return nabla_w, nabla_b, deltas, cost
 
     # ---- learning -----------------------------------------------------------------------------
 
@@ -181,12 +181,12 @@ class Network:
         """The cost, the squared size ‖Σ‖² of every summed gradient (weights, then biases), and
         the new parameters (and velocities) of one step."""
         n = len(X)
-        sums, total = self._backprop(X, Y)
-        cost = self._mean_cost(float(total), n, l2)
+        sums_w, sums_b, _, total = self._backprop(X, Y)
+        cost = self._mean_cost(total, n, l2)
         if l2:  # weight decay: L2 adds l2·W to each weight's summed nudges
-            for g, W in zip(sums.weights, self.weights):
+            for g, W in zip(sums_w, self.weights):
                 g += l2 * W
-        params, sums_all = self.weights + self.biases, sums.weights + sums.biases
+        params, sums_all = self.weights + self.biases, sums_w + sums_b
         # Measured now: the plain step below reuses the gradients' arrays.
         squares = [float(np.vdot(g, g)) for g in sums_all]
         if momentum:
