@@ -50,10 +50,10 @@ def _softmax_cross_entropy(z: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, fl
     Softmax is the same for z and z − m, m any number per row. Within |z| ≤ 64, e^z and sums of
     it are ordinary float32 numbers; beyond, each row's largest z is subtracted first, so that
     e^(z−m) ≤ 1 cannot overflow and each row's sum is at least 1: ln a stays finite even
-    where a rounds to 0. (The range check is two passes; the rows' maxima cost as much as the
-    rest of this function at 100 × 10, so they are taken only when needed.)
+    where a rounds to 0. (The rows' maxima cost as much as the rest of this function at
+    100 × 10, so they are taken only when needed.)
     """
-    if z.max() > 64 or z.min() < -64:
+    if np.abs(z).max() > 64:
         z = z - z.max(axis=1, keepdims=True)
     a = np.exp(z)
     s = row_sums(a)

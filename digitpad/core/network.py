@@ -119,13 +119,19 @@ class Network:
         nabla_w = [(g + l2 * W) / n for g, W in zip(sums_w, self.weights)]
         return Gradients(nabla_w, [g / n for g in sums_b], deltas)
 
-    def _backprop(self, X: np.ndarray, Y: np.ndarray):
+    def _backprop(self, X: np.ndarray, Y: np.ndarray, scale: float = 1.0):
         """Every example's nudges to every weight and bias, SUMMED over the mini-batch (the
-        nabla_w and nabla_b of Nielsen's update_mini_batch), the deltas, and the summed cost."""
+        nabla_w and nabla_b of Nielsen's update_mini_batch), the examples' deltas, both times
+        `scale`, and the summed cost.
+
+        Backprop is linear in δ: started from scale·δᴸ, everything after it comes out times
+        scale. train_step starts it from −(η/n)·δᴸ, so each sum is already its step −(η/n)Σ.
+        """
         activations, z_out = self._feedforward(X)
 
         # Start at the output: what each example wants its output neurons to do...
         _, cost, delta = output_layer(z_out, Y, self.cost_name, self.output)
+        delta *= scale
         L = len(self.weights)
         nabla_w, nabla_b, deltas = [None] * L, [None] * L, [None] * L
         for l in range(L - 1, -1, -1):
@@ -154,6 +160,8 @@ class Network:
             for name, value in (("learning rate", lr), ("L2", l2), ("momentum", momentum)):
                 if not math.isfinite(value):  # an infinite step overflows nothing: refuse it here
                     raise SettingsError(f"the {name} must be a finite number, not {value}")
+        if lr <= 0:  # no step at all, or uphill
+            raise SettingsError(f"the learning rate must be greater than 0, not {lr:g}")
         X = self._inputs(X)
         Y = self._one_hot(y, len(X))
         # Any overflow means divergence, even where a bounded cost (sigmoid outputs) stays
@@ -165,8 +173,8 @@ class Network:
             raise _diverged(lr, "its numbers overflowed") from None
         # Only a finite step is taken, so the weights are always the last good ones. BLAS does
         # not report overflow to errstate: a NaN or inf it made shows in the cost or in a
-        # gradient's size. Finite weights and gradients then give finite new weights (the
-        # update itself runs under errstate).
+        # step's size. Finite weights and steps then give finite new weights (the update
+        # itself runs under errstate).
         if not math.isfinite(cost):
             raise _diverged(lr, f"the cost became {cost}")
         if not math.isfinite(sum(squares)):
@@ -174,30 +182,31 @@ class Network:
         L = len(self.weights)
         self.weights, self.biases = params[:L], params[L:]
         self._velocity = velocity
-        n = len(X)
-        return StepStats(cost, [math.sqrt(s) / n for s in squares[:L]])
+        # The step is −η∇C: ‖∇C‖ = ‖step‖/η.
+        return StepStats(cost, [math.sqrt(s) / lr for s in squares[:L]])
 
     def _step(self, X: np.ndarray, Y: np.ndarray, lr: float, l2: float, momentum: float):
-        """The cost, the squared size ‖Σ‖² of every summed gradient (weights, then biases), and
-        the new parameters (and velocities) of one step."""
-        n = len(X)
-        sums_w, sums_b, _, total = self._backprop(X, Y)
-        cost = self._mean_cost(total, n, l2)
+        """The cost, the squared size of every step (weights, then biases), and the new
+        parameters (and velocities)."""
+        # w ← w − (η/n)Σ, Nielsen's update. Backprop hands over the steps −(η/n)Σ themselves,
+        # with no pass over the weights to scale the sums.
+        rate = -lr / len(X)
+        steps_w, steps_b, _, total = self._backprop(X, Y, scale=rate)
+        cost = self._mean_cost(total, len(X), l2)
         if l2:  # weight decay: L2 adds l2·W to each weight's summed nudges
-            for g, W in zip(sums_w, self.weights):
-                g += l2 * W
-        params, sums_all = self.weights + self.biases, sums_w + sums_b
-        # Measured now: the plain step below reuses the gradients' arrays.
-        squares = [float(np.vdot(g, g)) for g in sums_all]
+            for step, W in zip(steps_w, self.weights):
+                step += (rate * l2) * W
+        params, steps = self.weights + self.biases, steps_w + steps_b
+        # Measured now: the plain update below reuses the steps' arrays.
+        squares = [float(np.vdot(step, step)) for step in steps]
         if momentum:
             # v ← μv − (η/n)Σ; w ← w + v: a ball rolling downhill that keeps some speed.
-            old_v = self._velocity or [np.zeros_like(g) for g in sums_all]
-            velocity = [momentum * v - (lr / n) * g for v, g in zip(old_v, sums_all)]
+            old_v = self._velocity or [np.zeros_like(step) for step in steps]
+            velocity = [np.add(momentum * v, step, out=step) for v, step in zip(old_v, steps)]
             return cost, squares, [p + v for p, v in zip(params, velocity)], velocity
-        # w ← w − (η/n)Σ, Nielsen's update: one step downhill, computed in the gradient's own
-        # (new) array, so the current weights stay intact until the step is known to be good.
-        new = [np.add(p, np.multiply(g, -lr / n, out=g), out=g) for p, g in zip(params, sums_all)]
-        return cost, squares, new, None
+        # One step downhill, computed in the step's own (new) array, so the current weights stay
+        # intact until the step is known to be good.
+        return cost, squares, [np.add(p, step, out=step) for p, step in zip(params, steps)], None
 
     # ---- conveniences -----------------------------------------------------------------------
 

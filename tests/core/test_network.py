@@ -227,6 +227,17 @@ def test_settings_that_are_not_finite_numbers_are_refused_before_any_step():
         np.testing.assert_array_equal(p, p0)
 
 
+@pytest.mark.parametrize("lr", [0.0, -0.5])
+def test_a_learning_rate_that_takes_no_step_downhill_is_refused(lr):
+    net = Network((6, 5, 3), seed=0)
+    X, y = random_batch(n=8)
+    before = [p.copy() for p in net.weights + net.biases]
+    with pytest.raises(SettingsError, match="learning rate must be greater than 0"):
+        net.train_step(X, y, lr=lr, momentum=0.9)
+    for p, p0 in zip(net.weights + net.biases, before):
+        np.testing.assert_array_equal(p, p0)
+
+
 @pytest.mark.parametrize(
     "dtype,lr,momentum",
     [
