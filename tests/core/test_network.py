@@ -160,17 +160,19 @@ def test_momentum_accumulates_velocity():
     assert not np.allclose(b0[0], net.biases[0])
 
 
-def test_train_step_reports_cost_before_the_step_and_gradient_norms():
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_train_step_reports_cost_before_the_step_and_gradient_norms(momentum):
     net = Network((6, 5, 4, 3), seed=6, dtype=np.float64)
     X, y = random_batch(n=8)
-    cost = net.cost(X, y, l2=0.2)
-    grads = net.backprop(X, y, l2=0.2)
-    stats = net.train_step(X, y, lr=0.1, l2=0.2)
-    assert stats.cost == pytest.approx(cost, rel=1e-12)
-    assert len(stats.grad_norms) == 3
-    for norm, g in zip(stats.grad_norms, grads.weights):
-        assert isinstance(norm, float)
-        assert norm == pytest.approx(float(np.linalg.norm(g)), rel=1e-12)
+    for _ in range(2):  # the second step also has a velocity to add
+        cost = net.cost(X, y, l2=0.2)
+        grads = net.backprop(X, y, l2=0.2)
+        stats = net.train_step(X, y, lr=0.1, l2=0.2, momentum=momentum)
+        assert stats.cost == pytest.approx(cost, rel=1e-12)
+        assert len(stats.grad_norms) == 3
+        for norm, g in zip(stats.grad_norms, grads.weights):
+            assert isinstance(norm, float)
+            assert norm == pytest.approx(float(np.linalg.norm(g)), rel=1e-12)
 
 
 def test_train_step_with_inputs_that_overflow_raises_diverged_and_keeps_weights():
