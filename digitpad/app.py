@@ -14,12 +14,12 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import digitpad
+from digitpad.core.digit_model import load_digit_model
 from digitpad.core.errors import ModelFileError
 from digitpad.core.mnist import Mnist
-from digitpad.core.network import Network
 from digitpad.training.trainer import Trainer
 from digitpad.ui import settings as user_settings
-from digitpad.ui.main_window import MainWindow, check_compatible
+from digitpad.ui.main_window import MainWindow
 from digitpad.ui.mnist_loader import MnistLoader
 from digitpad.ui.resources import app_icon
 from digitpad.ui.training_settings import load_settings
@@ -40,13 +40,12 @@ def create_window(
     store = user_settings.open_settings()
     settings = load_settings(store)
     if model_path is not None:
-        network = Network.load(model_path)
-        check_compatible(network, model_path)
+        network = load_digit_model(model_path)
         settings = settings.with_network_of(network)
     else:
         network = settings.new_network(seed=0)
 
-    trainer = Trainer(network, data, settings.hyperparameters())
+    trainer = Trainer(network, data, settings)
     loader = None if data is not None else MnistLoader(data_dir)
     window = MainWindow(trainer, store, settings, loader)
     if loader is not None:
@@ -83,10 +82,17 @@ def main(model_path: str | Path | None = None) -> int:
         QTimer.singleShot(0, lambda: QMessageBox.critical(
             window, "Could not open the model",
             f"{problem}\n\ndigitpad started with a new random network instead."))
+    settings_problem = user_settings.settings_problem()
+    if settings_problem is not None:
+        QTimer.singleShot(0, lambda: QMessageBox.warning(
+            window, "Settings will not be remembered",
+            f"{settings_problem}\n\nThis session's settings are kept in memory only."))
 
-    # Ctrl+C in the terminal closes the window properly, stopping the trainer. Qt's event loop
-    # is C++: a timer wakes the interpreter now and then so that it sees the signal.
-    previous = signal.signal(signal.SIGINT, lambda *_: app.closeAllWindows())
+    # Ctrl+C in the terminal, or a SIGTERM, closes the window properly, stopping the trainer.
+    # Qt's event loop is C++: a timer wakes the interpreter now and then so that it sees the
+    # signal.
+    stop = {s: signal.signal(s, lambda *_: app.closeAllWindows())
+            for s in (signal.SIGINT, signal.SIGTERM)}
     wake = QTimer(app)
     wake.timeout.connect(lambda: None)
     wake.start(250)
@@ -94,4 +100,5 @@ def main(model_path: str | Path | None = None) -> int:
         return app.exec()
     finally:
         wake.stop()
-        signal.signal(signal.SIGINT, previous)
+        for s, previous in stop.items():
+            signal.signal(s, previous)

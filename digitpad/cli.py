@@ -17,18 +17,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
 
 import digitpad
+from digitpad.core.errors import SettingsError
+from digitpad.core.presets import PRESETS
+from digitpad.core.settings import ABOUT, Settings, parse_hidden
 
-# Spelled out here so that parsing needs no NumPy; tests/cli checks they match digitpad.core.
-PRESET_NAMES = ("video", "accurate")
-ACTIVATIONS = ("sigmoid", "relu", "tanh")
-OUTPUTS = ("softmax", "sigmoid")
-COSTS = ("cross_entropy", "quadratic")
-SCHEDULES = ("constant", "cosine")
+# The settings every network command takes, and those only `train` takes. Their choices, ranges
+# and help come from digitpad.core.settings (plain Python: parsing needs no NumPy).
+NETWORK_SETTINGS = ("hidden", "activation", "output", "cost", "l2")
+TRAINING_SETTINGS = ("lr", "batch", "epochs", "momentum", "schedule", "augment")
 
 GRADCHECK_THRESHOLD = 1e-4
 """Backprop and central differences agree to ~1e-7 here; a wrong formula is off by 1e-2 or more."""
@@ -43,14 +45,30 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"digitpad: error: {message}\n")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a closing terminal, a service manager), handled as Ctrl+C is: files
+    being saved are left whole or not at all, and the same message explains the stop."""
+
+
+def raise_terminated(signum, frame) -> None:
+    raise Terminated
+
+
+def interrupted_status(stop: KeyboardInterrupt) -> int:
+    """The shell's convention: 128 + the number of the signal that stopped us."""
+    return 128 + (signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.run is not run_gui and args.gui_model is not None:
         parser.error("--model before a command is for the app; put it after the command")
+    previous_sigterm = signal.getsignal(signal.SIGTERM)
     try:
         if args.run is run_gui:
-            return run_gui(args)  # the app sets up its own threads
+            return run_gui(args)  # the app sets up its own threads and signals
+        signal.signal(signal.SIGTERM, raise_terminated)
         import numpy  # noqa: F401  (loads the BLAS library that threadpoolctl then limits)
         from threadpoolctl import threadpool_limits
 
@@ -59,9 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         # preset on 2 shared cores: 9 s an epoch with one thread, 45 s with two).
         with threadpool_limits(limits=1, user_api="blas"):
             return args.run(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         print("\ndigitpad: interrupted", file=sys.stderr)
-        return 130
+        return interrupted_status(stop)
     except BrokenPipeError:
         # The reader went away (`digitpad train --json | head -1`): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -72,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
             raise  # a bug in digitpad: the traceback is what its developers need
         print(f"digitpad: error: {message}", file=sys.stderr)
         return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous_sigterm)
 
 
 def user_error_message(e: Exception) -> str | None:
@@ -113,14 +133,8 @@ def build_parser() -> ArgumentParser:
         description="Train a network on MNIST with mini-batch gradient descent. The preset "
         "gives every setting; options override single ones.")
     add_network_options(train)
-    train.add_argument("--lr", type=float, metavar="F", help="learning rate of the first epoch")
-    train.add_argument("--batch", type=int, metavar="N", help="mini-batch size")
-    train.add_argument("--epochs", type=int, metavar="N")
-    train.add_argument("--momentum", type=float, metavar="F", help="0 = plain gradient descent")
-    train.add_argument("--schedule", choices=SCHEDULES,
-                       help="learning rate over the epochs: constant, or cosine (down to 0)")
-    train.add_argument("--augment", action=argparse.BooleanOptionalAction,
-                       help="train on randomly shifted, rotated, scaled, re-inked digits")
+    for name in TRAINING_SETTINGS:
+        add_setting_option(train, name)
     add_data_option(train)
     train.add_argument("--save", metavar="PATH", help="save the trained network (.npz)")
     train.add_argument("--json", action="store_true", help="print one JSON object per epoch")
@@ -152,9 +166,11 @@ def build_parser() -> ArgumentParser:
     samples = commands.add_parser(
         "samples", help="your own drawings, kept in the app with the keys 0-9",
         description="'My digits': the drawings you kept in the app by pressing their digit key "
-        "on the canvas, stored as the network sees them (28x28, MNIST-style). Without an "
-        "action: how many there are of each digit.",
-        usage="%(prog)s [--json]\n       %(prog)s export DIR [--png]\n       %(prog)s import PATH")
+        "on the canvas, stored as the network sees them (28x28, MNIST-style) in digitpad.sqlite "
+        "in the data folder. Without an action: how many there are of each digit, and how many "
+        "of them are held out (kept for measuring, never trained on).",
+        usage="%(prog)s [--json]\n       %(prog)s export DIR [--png] [--json]\n"
+              "       %(prog)s import PATH [--json]")
     samples.add_argument("--json", action="store_true",
                          help='print {"count": N, "per_digit": [10 counts]}')
     samples.set_defaults(run=run_samples)
@@ -168,25 +184,42 @@ def build_parser() -> ArgumentParser:
                         help="also write each drawing as DIR/png/<digit>/<index>.png")
     export.set_defaults(run=run_samples_export)
     import_ = actions.add_parser(
-        "import", help="add the drawings of an exported IDX pair",
-        description="Add the drawings in PATH, a folder holding my-digits-images-idx3-ubyte and "
-        "my-digits-labels-idx1-ubyte (gzipped or not), to my digits.")
+        "import", help="add drawings: an exported IDX pair, or a folder of pictures",
+        description="Add the drawings in PATH to my digits: a folder holding "
+        "my-digits-images-idx3-ubyte and my-digits-labels-idx1-ubyte (gzipped or not), or a "
+        "folder of pictures (PNG, JPEG, ...) each in a sub-folder named after its digit "
+        "(PATH/3/a.png) or with a name that starts with it (PATH/3-a.png). All of them are "
+        "added, or none; the same drawings are not added twice.")
     import_.add_argument("path", metavar="PATH")
     import_.set_defaults(run=run_samples_import)
+    for action in (export, import_):  # --json also after the action (default: the one before)
+        action.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                            help="print the outcome as one JSON object")
     return parser
 
 
 def add_network_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--preset", choices=PRESET_NAMES, default="video",
-                        help="the recipe to start from (default: video)")
-    parser.add_argument("--hidden", metavar="SIZES",
-                        help="hidden layer sizes, e.g. 16,16 (none: no hidden layer)")
-    parser.add_argument("--activation", choices=ACTIVATIONS, help="of the hidden layers")
-    parser.add_argument("--output", choices=OUTPUTS, help="output layer")
-    parser.add_argument("--cost", choices=COSTS)
-    parser.add_argument("--l2", type=float, metavar="F", help="L2 regularization strength")
+    parser.add_argument("--preset", choices=tuple(PRESETS), default="video",
+                        help="the settings to start from (default: video)")
+    for name in NETWORK_SETTINGS:
+        add_setting_option(parser, name)
     parser.add_argument("--seed", type=int, default=0, metavar="N",
                         help="random seed for weights, shuffling and augmentation (default 0)")
+
+
+def add_setting_option(parser: argparse.ArgumentParser, name: str) -> None:
+    """--NAME for the setting NAME of Settings. Without it, the preset's value is used. The
+    value is checked by Settings, so a wrong one is one error line that names the setting."""
+    about, default = ABOUT[name], getattr(Settings(), name)
+    if about.choices is not None:
+        parser.add_argument(f"--{name}", choices=about.choices, help=about.help)
+    elif isinstance(default, bool):
+        parser.add_argument(f"--{name}", action=argparse.BooleanOptionalAction, help=about.help)
+    elif about.limits is not None:
+        parser.add_argument(f"--{name}", type=type(default), metavar=about.metavar,
+                            help=f"{about.help} ({about.limits})")
+    else:  # the hidden layers: text, read by parse_hidden
+        parser.add_argument(f"--{name}", metavar=about.metavar, help=about.help)
 
 
 def add_data_option(parser: argparse.ArgumentParser) -> None:
@@ -194,39 +227,17 @@ def add_data_option(parser: argparse.ArgumentParser) -> None:
                         help="folder with the four MNIST IDX files (default: the bundled copy)")
 
 
-def recipe_from(args: argparse.Namespace):
-    """The chosen preset with every option that was given put in its place."""
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The chosen preset with every setting that was given as an option put in its place."""
     from dataclasses import replace
 
-    from digitpad.core.errors import SettingsError
-    from digitpad.core.presets import PRESETS, check_preset
-
-    names = ("activation", "output", "cost", "lr", "batch", "epochs", "l2", "momentum",
-             "schedule", "augment")
-    changes = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+    changes = {name: getattr(args, name) for name in ABOUT
+               if getattr(args, name, None) is not None}
     if args.hidden is not None:
         changes["hidden"] = parse_hidden(args.hidden)
     if args.seed < 0:
         raise SettingsError(f"the seed must be 0 or more, not {args.seed}")
-    recipe = replace(PRESETS[args.preset], **changes)
-    check_preset(recipe)
-    return recipe
-
-
-def parse_hidden(text: str) -> tuple[int, ...]:
-    """'16,16' -> (16, 16); 'none' -> () for a network without hidden layers."""
-    from digitpad.core.errors import SettingsError
-
-    if text.strip().lower() == "none":
-        return ()
-    try:
-        sizes = tuple(int(part) for part in text.split(","))
-    except ValueError:
-        raise SettingsError(f"--hidden takes layer sizes separated by commas, such as 16,16 "
-                            f"(or none), not {text!r}") from None
-    if min(sizes) < 1:
-        raise SettingsError(f"every hidden layer needs at least one neuron, not {text}")
-    return sizes
+    return replace(PRESETS[args.preset], **changes)  # checked: SettingsError if it cannot work
 
 
 # ---- digitpad [gui] -------------------------------------------------------------------------
@@ -264,47 +275,46 @@ def run_train(args: argparse.Namespace) -> int:
     from digitpad.core import storage
     from digitpad.core.errors import DivergedError
     from digitpad.core.mnist import load_mnist
-    from digitpad.core.training_run import new_network, train_epochs
+    from digitpad.core.training_run import train_epochs
     from digitpad.progress_bar import ProgressBar
 
     # Everything that can be checked is checked before minutes of training.
-    recipe = recipe_from(args)
+    settings = settings_from(args)
     if args.save:
         storage.check_writable(args.save)
     data = load_mnist(args.data)
-    network = new_network(recipe, args.seed)
+    network = settings.new_network(args.seed)
     if not args.json:
         print(f"training {network.describe()}")
-        print(f"  learning rate {recipe.lr:g} ({recipe.schedule}), batch {recipe.batch}, "
-              f"momentum {recipe.momentum:g}, L2 {recipe.l2:g}, "
-              f"augmentation {'on' if recipe.augment else 'off'}, {recipe.epochs} epochs, "
+        print(f"  learning rate {settings.lr:g} ({settings.schedule}), batch {settings.batch}, "
+              f"momentum {settings.momentum:g}, L2 {settings.l2:g}, "
+              f"augmentation {'on' if settings.augment else 'off'}, {settings.epochs} epochs, "
               f"seed {args.seed}", flush=True)
 
-    bar = ProgressBar(sys.stderr, recipe.epochs, recipe.batch) if sys.stderr.isatty() else None
+    bar = ProgressBar(sys.stderr, settings.epochs, settings.batch) if sys.stderr.isatty() else None
     on_batch = None if bar is None else (lambda p: bar.update(*p))
     started = time.perf_counter()
     epoch, report = 0, None
     try:
-        for report in train_epochs(network, data, recipe, args.seed, on_batch):
+        for report in train_epochs(network, data, settings, args.seed, on_batch):
             epoch = report.epoch
             if bar is not None:
                 bar.clear()
-            print_epoch(report, recipe.epochs, args.json)
-    except KeyboardInterrupt:
+            print_epoch(report, settings.epochs, args.json)
+        seconds = time.perf_counter() - started
+        if args.save:
+            network.save(args.save)  # atomic: a file is either the old one or the new one
+    except KeyboardInterrupt as stop:
         if bar is not None:
             bar.clear()
         kept = f"; {args.save} was not written" if args.save else ""
-        print(f"digitpad: training interrupted after {epoch} of {recipe.epochs} epochs{kept}",
+        print(f"digitpad: training interrupted after {epoch} of {settings.epochs} epochs{kept}",
               file=sys.stderr)
-        return 130
+        return interrupted_status(stop)
     except DivergedError:
         if bar is not None:
             bar.clear()
         raise
-    seconds = time.perf_counter() - started
-
-    if args.save:
-        network.save(args.save)  # atomic: a file is either the old one or the new one
     if args.json:
         print(json.dumps({"test_accuracy": report.test_accuracy, "test_cost": report.test_cost,
                           "epochs": report.epoch, "seconds": round(seconds, 2),
@@ -333,6 +343,7 @@ def print_epoch(report, epochs: int, as_json: bool) -> None:
 
 
 def run_eval(args: argparse.Namespace) -> int:
+    from digitpad.core.digit_model import load_digit_model
     from digitpad.core.evaluation import evaluate
     from digitpad.core.mnist import load_mnist
 
@@ -364,23 +375,13 @@ def confusion_table(confusion) -> str:
     return "\n".join(lines)
 
 
-def load_digit_model(path: str):
-    """A saved network that reads 28x28 digits into 10 classes; ModelFileError otherwise."""
-    from digitpad.core.errors import ModelFileError
-    from digitpad.core.network import Network
-
-    network = Network.load(path)
-    if network.sizes[0] != 784 or network.sizes[-1] != 10:
-        raise ModelFileError(f"{path} is not a digit model: it maps {network.sizes[0]} inputs "
-                             f"to {network.sizes[-1]} outputs, not 784 to 10")
-    return network
-
-
 # ---- digitpad predict -----------------------------------------------------------------------
 
 
 def run_predict(args: argparse.Namespace) -> int:
+    from digitpad.core.digit_model import load_digit_model
     from digitpad.core.errors import DigitpadError
+    from digitpad.core.paths import shown
     from digitpad.core.preprocess import to_mnist
     from digitpad.image_io import read_ink
 
@@ -394,14 +395,14 @@ def run_predict(args: argparse.Namespace) -> int:
             failed = True
             continue
         if digit is None:
-            print(f"{path}: empty (no ink found)", flush=True)
+            print(f"{shown(path)}: empty (no ink found)", flush=True)
             continue
         outputs = network.forward(digit.reshape(1, -1))[0]
         # Softmax outputs are probabilities; sigmoid outputs are scored independently, so
         # show each one's share of the total instead.
         share = outputs / outputs.sum()
         best = int(share.argmax())
-        print(f"{path}: {best} ({format_percent(share[best])})", flush=True)
+        print(f"{shown(path)}: {best} ({format_percent(share[best])})", flush=True)
     return 1 if failed else 0
 
 
@@ -416,14 +417,12 @@ def format_percent(p: float) -> str:
 def run_gradcheck(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from digitpad.core.errors import DigitpadError, SettingsError
+    from digitpad.core.errors import DigitpadError
     from digitpad.core.gradcheck import gradient_check
-    from digitpad.core.training_run import new_network
-
-    recipe = recipe_from(args)
+    settings = settings_from(args)
     if args.examples < 1 or args.params < 1:
         raise SettingsError("--examples and --params must be at least 1")
-    network = new_network(recipe, args.seed)
+    network = settings.new_network(args.seed)
     rng = np.random.default_rng(args.seed)
     # Random biases: with the initial zeros a ReLU can sit exactly on its kink, where the
     # derivative does not exist and the two methods may rightly disagree.
@@ -432,10 +431,10 @@ def run_gradcheck(args: argparse.Namespace) -> int:
     X = rng.random((args.examples, network.sizes[0]))
     y = rng.integers(0, network.sizes[-1], args.examples)
 
-    print(f"gradient check: {network.describe()}, L2 {recipe.l2:g}")
+    print(f"gradient check: {network.describe()}, L2 {settings.l2:g}")
     print(f"  {args.examples} random examples, float64, central differences with "
           f"epsilon {GRADCHECK_EPS:g}")
-    results = gradient_check(network, X, y, l2=recipe.l2, eps=GRADCHECK_EPS,
+    results = gradient_check(network, X, y, l2=settings.l2, eps=GRADCHECK_EPS,
                              max_params_per_layer=args.params, seed=args.seed)
     for r in results:
         total = r.shape[0] * r.shape[1] + r.shape[1]
@@ -453,61 +452,101 @@ def run_gradcheck(args: argparse.Namespace) -> int:
     return 0
 
 
-# ---- digitpad samples -----------------------------------------------------------------------
+# ---- digitpad samples ----------------------------------------------------------------------
+
+
+def open_my_digits():
+    """My digits in the data folder; what opening them did (a damaged file set aside, the old
+    my-digits.npz migrated) is said once, on stderr."""
+    from digitpad.core.my_digits import MyDigits
+    from digitpad.data_dir import user_data_dir
+
+    store = MyDigits.open(user_data_dir())
+    for notice in store.notices:
+        print(f"digitpad: note: {notice}", file=sys.stderr)
+    return store
+
+
+def warn_damaged(store) -> None:
+    message = store.damaged_message()
+    if message:
+        print(f"digitpad: warning: {message}", file=sys.stderr)
 
 
 def run_samples(args: argparse.Namespace) -> int:
-    from digitpad.core.samples import load_samples, per_digit
-    from digitpad.data_dir import my_digits_path
+    from digitpad.core.my_digits import is_started
+    from digitpad.core.paths import shown
+    from digitpad.data_dir import my_digits_path, user_data_dir
 
-    path = my_digits_path()
-    samples = load_samples(path)
-    counts = per_digit(samples.labels)
+    if not is_started(user_data_dir()):  # looking creates nothing
+        counts, path = [0] * 10, my_digits_path()
+    else:
+        with open_my_digits() as store:
+            counts, path = store.per_digit(), store.path
+            held_out = store.split()[1].labels
+            warn_damaged(store)
+    total = sum(counts)
     if args.json:
-        print(json.dumps({"count": len(samples.labels), "per_digit": counts}))
+        print(json.dumps({"count": total, "per_digit": counts}))
         return 0
-    if not len(samples.labels):
-        print(f"my digits: no drawings yet ({path})")
+    if not total:
+        print(f"my digits: no drawings yet ({shown(path)})")
         print("In the app, draw a digit and press its key (0-9) on the canvas to keep it.")
         return 0
-    print(f"my digits: {plural(len(samples.labels), 'drawing')} in {path}")
-    print(per_digit_table(counts))
+    print(f"my digits: {plural(total, 'drawing')} in {shown(path)}")
+    print(per_digit_table(counts, held_out))
     return 0
 
 
-def per_digit_table(counts: list[int]) -> str:
-    """Two aligned rows: the digits 0-9 and how many drawings there are of each."""
+def per_digit_table(counts: list[int], held_out=None) -> str:
+    """Aligned rows: the digits 0-9, how many drawings there are of each, how many held out."""
+    import numpy as np
+
+    held = np.bincount(held_out, minlength=10).tolist() if held_out is not None else None
     width = max(len(str(max(counts))), 3)
-    digits = " ".join(f"{d:>{width}}" for d in range(len(counts)))
-    return f"  digit     {digits}\n  drawings  {' '.join(f'{c:>{width}}' for c in counts)}"
+    rows = [("digit", list(range(len(counts)))), ("drawings", counts)]
+    if held is not None:
+        rows.append(("held out", held))
+    return "\n".join(f"  {name:<9} {' '.join(f'{c:>{width}}' for c in values)}"
+                     for name, values in rows)
 
 
 def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def run_samples_export(args: argparse.Namespace) -> int:
     from digitpad.core.errors import DataError
-    from digitpad.core.samples import export_idx, load_samples
-    from digitpad.data_dir import my_digits_path
+    from digitpad.core.my_digits import is_started
+    from digitpad.core.paths import shown
+    from digitpad.core.samples import export_idx
+    from digitpad.data_dir import my_digits_path, user_data_dir
 
-    path = my_digits_path()
-    samples = load_samples(path)
-    if not len(samples.labels):
-        raise DataError(f"there are no drawings in my digits yet ({path}): in the app, draw a "
-                        "digit and press its key on the canvas to keep it")
+    samples = None
+    if is_started(user_data_dir()):
+        with open_my_digits() as store:
+            samples = store.samples()
+            warn_damaged(store)
+    if samples is None or not len(samples.labels):
+        raise DataError(f"there are no drawings in my digits yet ({shown(my_digits_path())}): "
+                        "in the app, draw a digit and press its key on the canvas to keep it")
     images_path, labels_path = export_idx(samples, args.directory)
-    print(f"exported {plural(len(samples.labels), 'drawing')} to {images_path} and "
-          f"{labels_path.name}")
-    if args.png:
-        folder = export_pngs(samples, Path(args.directory) / "png")
-        print(f"and one PNG per drawing in {folder}{os.sep}<digit>{os.sep}<index>.png")
+    folder = export_pngs(samples, Path(args.directory) / "png") if args.png else None
+    if args.json:
+        print(json.dumps({"exported": len(samples.labels), "images": str(images_path),
+                          "labels": str(labels_path), "png": folder and str(folder)}))
+        return 0
+    print(f"exported {plural(len(samples.labels), 'drawing')} to {shown(images_path)} and "
+          f"{shown(labels_path.name)}")
+    if folder is not None:
+        print(f"and one PNG per drawing in {shown(folder)}{os.sep}<digit>{os.sep}<index>.png")
     return 0
 
 
 def export_pngs(samples, folder: Path) -> Path:
     """Each drawing as folder/<digit>/<index>.png, <index> its position in the IDX pair."""
     from digitpad.core.errors import DataError
+    from digitpad.core.paths import shown
     from digitpad.image_io import write_png
 
     width = max(5, len(str(len(samples.labels) - 1)))
@@ -515,19 +554,46 @@ def export_pngs(samples, folder: Path) -> Path:
         for digit in sorted(set(samples.labels.tolist())):
             (folder / str(digit)).mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise DataError(f"cannot create {e.filename or folder}: {e.strerror or e}") from None
+        raise DataError(f"cannot create {shown(e.filename or folder)}: {e.strerror or e}") from None
     for index, (image, label) in enumerate(zip(samples.images, samples.labels)):
         write_png(folder / str(label) / f"{index:0{width}d}.png", image)
     return folder
 
 
 def run_samples_import(args: argparse.Namespace) -> int:
-    from digitpad.core.samples import add_samples, read_idx_pair
-    from digitpad.data_dir import my_digits_path
+    from digitpad.core.errors import DataError
+    from digitpad.core.paths import shown
+    from digitpad.core.samples import IMAGES_FILE, LABELS_FILE, read_idx_pair
+    from digitpad.picture_folder import read_picture_folder
 
-    new = read_idx_pair(args.path)  # checked whole before anything is written
-    path = my_digits_path()
-    samples = add_samples(path, new)
-    print(f"added {plural(len(new.labels), 'drawing')} from {args.path} to my digits "
-          f"(now {len(samples.labels)}, in {path})")
+    source = Path(args.path)
+    if not source.exists():
+        raise DataError(f"{shown(source)} does not exist")
+    if not source.is_dir():
+        raise DataError(f"{shown(source)} is not a folder: give the folder that holds "
+                        f"{IMAGES_FILE} and {LABELS_FILE}, or pictures named or foldered by "
+                        "their digit")
+    with open_my_digits() as store:
+        room = store.room()
+        # Everything is read and checked before anything is written: all of it, or nothing.
+        has_pair = any(p.name.startswith(IMAGES_FILE) for p in source.iterdir())
+        new = (read_idx_pair(source, at_most=room) if has_pair
+               else read_picture_folder(source, at_most=room))
+        added = store.add_samples(new)
+        total = store.count()
+    already = len(new.labels) - added
+    if args.json:
+        print(json.dumps({"added": added, "already_kept": already, "count": total,
+                          "from": str(source), "store": str(store.path)}))
+        return 0
+    if not added:
+        drawings = "its drawing is" if already == 1 else f"all its {already:,} drawings are"
+        print(f"added nothing from {shown(source)}: {drawings} already in my digits ({total:,}, "
+              f"in {shown(store.path)})")
+        return 0
+    others = ""
+    if already:
+        others = f"; {already:,} other{'s were' if already > 1 else ' was'} already there"
+    print(f"added {plural(added, 'drawing')} from {shown(source)} to my digits (now {total:,}, "
+          f"in {shown(store.path)}){others}")
     return 0

@@ -5,14 +5,18 @@ Qt decodes and encodes the files, so digitpad needs no extra imaging library; th
 this lives outside digitpad.core, which never imports Qt.
 """
 
-import os
-import secrets
 from pathlib import Path
 
 import numpy as np
+from PySide6.QtCore import QBuffer, QIODevice, Qt
 from PySide6.QtGui import QColor, QImage, QImageReader, QImageWriter, QPainter
 
+from digitpad.core.atomic_file import atomic_write
 from digitpad.core.errors import DigitpadError
+from digitpad.core.paths import open_regular, shown
+
+MAX_IMAGE_BYTES = 64 * 2**20  # a photo of a digit is a few MB at most
+MAX_SIDE = 2048  # larger pictures are scaled down as they are decoded: a digit needs far fewer
 
 
 def read_ink(path: str | Path) -> np.ndarray:
@@ -21,13 +25,31 @@ def read_ink(path: str | Path) -> np.ndarray:
 
 
 def read_grey(path: str | Path) -> np.ndarray:
-    """The picture at `path` in shades of grey, 0.0 black to 1.0 white; raise DigitpadError."""
-    reader = QImageReader(str(path))
+    """The picture at `path` in shades of grey, 0.0 black to 1.0 white; raise DigitpadError.
+
+    Only a regular file is read (a named pipe would wait forever), by Python, so that every
+    name Linux allows works; Qt then decodes the bytes.
+    """
+    where = f"cannot read the image {shown(path)}"
+    try:
+        with open_regular(path) as file:
+            data = file.read(MAX_IMAGE_BYTES + 1)
+    except OSError as error:
+        raise DigitpadError(f"{where}: {error.strerror or error}") from None
+    if len(data) > MAX_IMAGE_BYTES:
+        raise DigitpadError(f"{where}: it is larger than {MAX_IMAGE_BYTES // 2**20} MB, "
+                            "too large for a picture of a digit")
+    encoded = QBuffer()
+    encoded.setData(data)
+    encoded.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(encoded)
     reader.setAutoTransform(True)  # photos: honour the camera's EXIF rotation
+    size = reader.size()
+    if max(size.width(), size.height()) > MAX_SIDE:
+        reader.setScaledSize(size.scaled(MAX_SIDE, MAX_SIDE, Qt.AspectRatioMode.KeepAspectRatio))
     image = reader.read()
     if image.isNull():
-        reason = reader.errorString().lower()
-        raise DigitpadError(f"cannot read the image {path}: {reason}")
+        raise DigitpadError(f"{where}: {reader.errorString().lower()}")
     if image.hasAlphaChannel():
         # Transparent pixels are paper: lay the picture on white before dropping colour.
         on_white = QImage(image.size(), QImage.Format.Format_RGB32)
@@ -71,14 +93,15 @@ def write_png(path: str | Path, pixels: np.ndarray) -> None:
     height, width = pixels.shape
     # copy(): the QImage must own its pixels, not borrow the NumPy buffer.
     image = QImage(pixels.data, width, height, width, QImage.Format.Format_Grayscale8).copy()
-    # Written beside the target, then renamed: a reader never sees half a picture.
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    # Encoded in memory, then written by Python: Qt cannot open every path Linux allows (names
+    # that are not UTF-8), and atomic_write is the one way digitpad writes files.
+    encoded = QBuffer()
+    encoded.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QImageWriter(encoded, b"png")
+    if not writer.write(image):
+        raise DigitpadError(f"cannot write {shown(path)}: {writer.errorString().lower()}")
     try:
-        writer = QImageWriter(str(temp), b"png")
-        if not writer.write(image):
-            raise DigitpadError(f"cannot write {path}: {writer.errorString().lower()}")
-        os.replace(temp, path)
+        with atomic_write(path) as file:
+            file.write(encoded.data().data())
     except OSError as error:
-        raise DigitpadError(f"cannot write {path}: {error.strerror or error}") from None
-    finally:
-        temp.unlink(missing_ok=True)
+        raise DigitpadError(f"cannot write {shown(path)}: {error.strerror or error}") from None

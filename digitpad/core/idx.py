@@ -7,8 +7,6 @@ be exactly as long as the header says.
 """
 
 import math
-import os
-import secrets
 import struct
 import zlib
 from contextlib import nullcontext
@@ -17,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digitpad.core.atomic_file import atomic_write
 from digitpad.core.errors import DataError
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -93,18 +92,13 @@ def write_idx(path: str | Path, array: np.ndarray, gzip: bool = False) -> None:
     if not 1 <= array.ndim <= 255:
         raise ValueError(f"an IDX file holds 1 to 255 dimensions, not {array.ndim}")
     header = bytes([0, 0, UNSIGNED_BYTE, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
-    # Write next to the target and rename, so a reader never sees a half-written file.
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        with open(temp, "xb") as file:
+        with atomic_write(path) as file:
             # mtime=0 and the plain name keep gzip output reproducible and free of temp names.
             name = path.name.removesuffix(".gz")
             packer = GzipFile(name, "wb", 6, file, mtime=0) if gzip else nullcontext(file)
             with packer as out:
                 out.write(header)
                 out.write(array.data)
-        os.replace(temp, path)
     except OSError as error:
         raise DataError(f"cannot write {path}: {error.strerror or error}") from None
-    finally:
-        temp.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ Notation (one row per example, so a mini-batch of n examples is processed at onc
 
 import math
 import operator
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,6 +21,7 @@ from digitpad.core import storage
 from digitpad.core.activations import ACTIVATIONS
 from digitpad.core.costs import COSTS, OUTPUTS, output_activation, output_layer
 from digitpad.core.errors import DivergedError, ModelFileError, SettingsError
+from digitpad.core.paths import shown
 from digitpad.core.sums import column_sums
 
 FORMAT_VERSION = 1
@@ -265,16 +267,22 @@ class Network:
         storage.save_npz(path, arrays)
 
     @classmethod
-    def load(cls, path: str | Path) -> "Network":
-        """A network saved by save(); any other file raises ModelFileError with the reason."""
-        arrays = storage.load_npz(path)
-        try:
-            return cls._from_arrays(arrays)
-        except (KeyError, ValueError, TypeError, SettingsError) as e:
-            raise ModelFileError(f"{path} is not a valid digitpad model: {e}") from None
+    def load(cls, path: str | Path,
+             check_sizes: Callable[[tuple[int, ...]], None] | None = None) -> "Network":
+        """A network saved by save(); any other file raises ModelFileError with the reason.
+
+        check_sizes(sizes), if given, may refuse the network (by raising) before any of its
+        weights is read.
+        """
+        # Only the arrays a network needs are read, one by one: see storage.NpzReader.
+        with storage.NpzReader(path) as arrays:
+            try:
+                return cls._from_arrays(arrays, check_sizes)
+            except (KeyError, ValueError, TypeError, SettingsError) as e:
+                raise ModelFileError(f"{shown(path)} is not a valid digitpad model: {e}") from None
 
     @classmethod
-    def _from_arrays(cls, arrays: dict[str, np.ndarray]) -> "Network":
+    def _from_arrays(cls, arrays, check_sizes=None) -> "Network":
         version = arrays["format_version"]
         if version.shape != () or version.dtype.kind not in "iu" or int(version) != FORMAT_VERSION:
             raise ValueError(f"unknown format version {arrays['format_version']}")
@@ -282,6 +290,8 @@ class Network:
         if sizes.ndim != 1 or sizes.dtype.kind not in "iu":
             raise ValueError("layer sizes must be a list of integers")
         sizes = _checked_sizes(sizes.tolist())
+        if check_sizes is not None:
+            check_sizes(sizes)
         # Check the stored shapes before building anything, so a file claiming a billion
         # neurons is refused instead of allocated.
         for l, (m, k) in enumerate(zip(sizes[:-1], sizes[1:])):

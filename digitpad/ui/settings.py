@@ -1,7 +1,7 @@
 """Where digitpad keeps the user's settings and files.
 
 With DIGITPAD_DATA_DIR set, everything lives in that one directory (settings.ini, models/,
-my-digits.npz): handy for tests, portable installs and classrooms. Otherwise Qt's usual
+digitpad.sqlite): handy for tests, portable installs and classrooms. Otherwise Qt's usual
 per-platform places are used. digitpad.data_dir resolves the directory, for the command line too.
 """
 
@@ -13,10 +13,14 @@ from typing import TypeVar
 
 from PySide6.QtCore import QSettings
 
+from digitpad.core.atomic_file import check_replaceable
+from digitpad.core.errors import DigitpadError
+from digitpad.core.paths import file_problem, shown
 from digitpad.data_dir import APPLICATION as APPLICATION  # re-exported: app.py names the app
 from digitpad.data_dir import DATA_DIR_VARIABLE, user_data_dir
 
 ORGANIZATION = "digitpad"
+MAX_SETTINGS_BYTES = 1 << 20  # a few KB in practice: anything far larger is not ours
 
 T = TypeVar("T", bool, int, float, str)
 
@@ -28,22 +32,66 @@ def data_dir() -> Path:
 
 def models_dir() -> Path:
     """Where the Open/Save dialogs start; created on first use."""
-    path = data_dir() / "models"
     try:
+        path = data_dir() / "models"
         path.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return Path.home()  # a read-only data dir must not stop anyone from saving elsewhere
+    except (OSError, DigitpadError):
+        return Path.home()  # an unusable data dir must not stop anyone from saving elsewhere
     return path
 
 
 def open_settings() -> QSettings:
-    """The settings store: an INI file in DIGITPAD_DATA_DIR if set, else the platform's own."""
+    """The settings store: an INI file in DIGITPAD_DATA_DIR if set, else the platform's own.
+
+    When settings_problem() finds a reason to leave that file alone, the store keeps this
+    session's settings in memory only, starting from those in the file if it can be read.
+    """
+    if settings_problem() is not None:
+        return _in_memory_copy(settings_file())
+    if os.environ.get(DATA_DIR_VARIABLE):
+        return QSettings(str(settings_file()), QSettings.Format.IniFormat)
+    return _platform_settings()
+
+
+def settings_file() -> Path:
+    """Where the settings are kept: settings.ini in DIGITPAD_DATA_DIR if set."""
     override = os.environ.get(DATA_DIR_VARIABLE)
     if override:
-        path = Path(override).expanduser() / "settings.ini"
-        return QSettings(str(path), QSettings.Format.IniFormat)
+        return Path(override).expanduser() / "settings.ini"
+    return Path(_platform_settings().fileName())
+
+
+def settings_problem() -> str | None:
+    """Why the settings file must be left alone, in one sentence; None if it can be written.
+
+    Qt writes the settings file itself, through a symbolic link if it is one (changing a file
+    somewhere else); a data folder that is a file cannot hold it at all.
+    """
+    path = settings_file()
+    try:
+        user_data_dir()  # DataError if DIGITPAD_DATA_DIR names a file
+        check_replaceable(path)
+    except DigitpadError as e:
+        return str(e)
+    except OSError as e:
+        return f"the settings file {shown(path)} is left alone: {e.strerror or e}"
+    return None
+
+
+def _platform_settings() -> QSettings:
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION,
                      APPLICATION)
+
+
+def _in_memory_copy(path: Path) -> QSettings:
+    # Qt will not open a folder as a file: a QSettings whose file is a folder (here the root,
+    # which always exists) keeps what is set in memory and never writes anything.
+    store = QSettings(str(Path(os.path.abspath(os.sep))), QSettings.Format.IniFormat)
+    if file_problem(path) is None and path.stat().st_size <= MAX_SETTINGS_BYTES:
+        source = QSettings(str(path), QSettings.Format.IniFormat)  # only read, never changed
+        for key in source.allKeys():
+            store.setValue(key, source.value(key))
+    return store
 
 
 def read(settings: QSettings, key: str, default: T) -> T:
