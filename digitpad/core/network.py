@@ -4,7 +4,7 @@ Notation (one row per example, so a mini-batch of n examples is processed at onc
     zˡ = aˡ⁻¹ Wˡ + bˡ          weighted input of layer l
     aˡ = σ(zˡ)                  its activation (softmax or sigmoid at the output layer)
     δˡ = ∂c/∂zˡ                 how much one example's cost c wants zˡ to change: its "nudges"
-    δᴸ = from the cost          (costs.output_delta)
+    δᴸ = from the cost          (costs.output_layer)
     δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ) ⊙ σ′(zˡ)   the nudges passed back one layer
     ∂C/∂Wˡ = mean over examples of aˡ⁻¹ᵀ δˡ,   ∂C/∂bˡ = mean of δˡ
 """
