@@ -7,6 +7,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from digitpad.core import ModelFileError, Network
+from tests.deadlines import DEADLINE_S
 
 
 def open_via_menu(qtbot, window, monkeypatch, path) -> list[str]:
@@ -81,7 +82,7 @@ def test_opening_a_model_continues_from_its_weights(qtbot, window, monkeypatch, 
 
 def test_save_writes_the_current_weights(qtbot, window, monkeypatch, tmp_path):
     window.trainer.step()
-    assert window.trainer.wait_idle()
+    assert window.trainer.wait_idle(DEADLINE_S)
     target = tmp_path / "mine"  # the extension is added
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *args, **kwargs: (str(target), "")))
