@@ -75,7 +75,7 @@ def train_epochs(
             cost_sum += event.cost * event.examples
             if on_batch is not None:
                 speed = trained / max(time.perf_counter() - run_started, 1e-9)
-                on_batch(BatchProgress(event.epoch + 1, event.done, event.total,
+                on_batch(BatchProgress(event.epoch, event.done, event.total,
                                        cost_sum / event.done, speed))
             continue
         yield EpochReport(event.epoch, sgd.settings.lr, cost_sum / len(data.train_labels),
