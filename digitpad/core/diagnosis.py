@@ -508,10 +508,12 @@ def _calmer(network: Network, settings: RunSettings) -> tuple[dict[str, object],
     one at which such a network learns. A ReLU network under sigmoid outputs or the quadratic
     cost also gets softmax and cross-entropy, with which it learns at such rates."""
     fix: dict[str, object] = {}
-    stable = _stable_rate(network.activation, network.cost_name, settings)
+    switch = network.activation == "relu" and _not_softmax_cross_entropy(network)
+    cost = "cross_entropy" if switch else network.cost_name
+    stable = _stable_rate(network.activation, cost, settings)
     if settings.lr > stable:
         fix["lr"] = min(nice_number(settings.lr / 10), stable)
-    if network.activation == "relu" and _not_softmax_cross_entropy(network):
+    if switch:
         fix.update(output="softmax", cost="cross_entropy")
     if not fix:  # a modest rate still threw it off: smaller still
         fix["lr"] = nice_number(settings.lr / 10)

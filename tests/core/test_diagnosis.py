@@ -228,3 +228,13 @@ def test_an_empty_history_gives_no_finding(small):
     network = RELU.new_network()
     history = RunHistory(np.zeros(0), np.zeros((0, 3)))
     assert diagnose(network, history, probe_inputs(small.test_images), RELU) == []
+
+
+def test_a_relu_network_under_the_quadratic_cost_is_offered_softmax_and_a_rate_for_it(small):
+    settings = replace(RELU, output="sigmoid", cost="quadratic", lr=3.0)
+    run = Run(small, settings, epochs=1)
+    run.network.biases[0][:] = -100.0  # layer 1 dead (and layer 2, which sees only zeros)
+    dead = run.diagnose()[0]
+    assert (dead.kind, dead.layer) == ("dead_relus", 1)
+    assert dead.fix == {"lr": 0.1, "output": "softmax", "cost": "cross_entropy"}
+    assert dead.fix_label == "Use softmax and cross-entropy, learning rate 0.1, and reset"
