@@ -84,6 +84,10 @@ class Network:
         _, z_out = self._feedforward(self._inputs(X))
         return output_activation(z_out, self.output)
 
+    def activations(self, X) -> list[np.ndarray]:
+        """Every layer's activation a⁰ = X, a¹, …, aᴸ, each (n, sizes[l]); the last is forward's."""
+        return self._feedforward(self._inputs(X))[0]
+
     def predict(self, X) -> np.ndarray:
         return self.forward(X).argmax(axis=1)
 
