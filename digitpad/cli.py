@@ -173,9 +173,11 @@ def build_parser() -> ArgumentParser:
     samples = commands.add_parser(
         "samples", help="your own drawings, kept in the app with the keys 0-9",
         description="'My digits': the drawings you kept in the app by pressing their digit key "
-        "on the canvas, stored as the network sees them (28x28, MNIST-style). Without an "
-        "action: how many there are of each digit.",
-        usage="%(prog)s [--json]\n       %(prog)s export DIR [--png]\n       %(prog)s import PATH")
+        "on the canvas, stored as the network sees them (28x28, MNIST-style) in digitpad.sqlite "
+        "in the data folder. Without an action: how many there are of each digit, and how many "
+        "of them are held out (kept for measuring, never trained on).",
+        usage="%(prog)s [--json]\n       %(prog)s export DIR [--png] [--json]\n"
+              "       %(prog)s import PATH [--json]")
     samples.add_argument("--json", action="store_true",
                          help='print {"count": N, "per_digit": [10 counts]}')
     samples.set_defaults(run=run_samples)
@@ -189,11 +191,17 @@ def build_parser() -> ArgumentParser:
                         help="also write each drawing as DIR/png/<digit>/<index>.png")
     export.set_defaults(run=run_samples_export)
     import_ = actions.add_parser(
-        "import", help="add the drawings of an exported IDX pair",
-        description="Add the drawings in PATH, a folder holding my-digits-images-idx3-ubyte and "
-        "my-digits-labels-idx1-ubyte (gzipped or not), to my digits.")
+        "import", help="add drawings: an exported IDX pair, or a folder of pictures",
+        description="Add the drawings in PATH to my digits: a folder holding "
+        "my-digits-images-idx3-ubyte and my-digits-labels-idx1-ubyte (gzipped or not), or a "
+        "folder of pictures (PNG, JPEG, ...) each in a sub-folder named after its digit "
+        "(PATH/3/a.png) or with a name that starts with it (PATH/3-a.png). All of them are "
+        "added, or none; the same drawings are not added twice.")
     import_.add_argument("path", metavar="PATH")
     import_.set_defaults(run=run_samples_import)
+    for action in (export, import_):  # --json also after the action (default: the one before)
+        action.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                            help="print the outcome as one JSON object")
     return parser
 
 
@@ -464,55 +472,99 @@ def run_gradcheck(args: argparse.Namespace) -> int:
     return 0
 
 
-# ---- digitpad samples -----------------------------------------------------------------------
+# ---- digitpad samples ----------------------------------------------------------------------
+
+
+def open_my_digits():
+    """My digits in the data folder; what opening them did (a damaged file set aside, the old
+    my-digits.npz migrated) is said once, on stderr."""
+    from digitpad.core.my_digits import MyDigits
+    from digitpad.data_dir import user_data_dir
+
+    store = MyDigits.open(user_data_dir())
+    for notice in store.notices:
+        print(f"digitpad: note: {notice}", file=sys.stderr)
+    return store
+
+
+def warn_damaged(store) -> None:
+    message = store.damaged_message()
+    if message:
+        print(f"digitpad: warning: {message}", file=sys.stderr)
 
 
 def run_samples(args: argparse.Namespace) -> int:
-    from digitpad.core.samples import load_samples, per_digit
-    from digitpad.data_dir import my_digits_path
+    from digitpad.core.my_digits import is_started
+    from digitpad.data_dir import my_digits_path, user_data_dir
 
-    path = my_digits_path()
-    samples = load_samples(path)
-    counts = per_digit(samples.labels)
+    if not is_started(user_data_dir()):  # looking creates nothing
+        counts, path = [0] * 10, my_digits_path()
+    else:
+        with open_my_digits() as store:
+            counts, path = store.per_digit(), store.path
+            held_out = store.split()[1].labels
+            warn_damaged(store)
+    total = sum(counts)
     if args.json:
-        print(json.dumps({"count": len(samples.labels), "per_digit": counts}))
+        print(json.dumps({"count": total, "per_digit": counts}))
         return 0
-    if not len(samples.labels):
-        print(f"my digits: no drawings yet ({path})")
+    if not total:
+        say(f"my digits: no drawings yet ({path})")
         print("In the app, draw a digit and press its key (0-9) on the canvas to keep it.")
         return 0
-    print(f"my digits: {plural(len(samples.labels), 'drawing')} in {path}")
-    print(per_digit_table(counts))
+    say(f"my digits: {plural(total, 'drawing')} in {path}")
+    print(per_digit_table(counts, held_out))
     return 0
 
 
-def per_digit_table(counts: list[int]) -> str:
-    """Two aligned rows: the digits 0-9 and how many drawings there are of each."""
+def say(text: str) -> None:
+    """Print a line that may hold a path: a name that is not UTF-8 is shown with \\x escapes
+    instead of stopping the program (Linux paths are bytes)."""
+    print(text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
+          flush=True)
+
+
+def per_digit_table(counts: list[int], held_out=None) -> str:
+    """Aligned rows: the digits 0-9, how many drawings there are of each, how many held out."""
+    import numpy as np
+
+    held = np.bincount(held_out, minlength=10).tolist() if held_out is not None else None
     width = max(len(str(max(counts))), 3)
-    digits = " ".join(f"{d:>{width}}" for d in range(len(counts)))
-    return f"  digit     {digits}\n  drawings  {' '.join(f'{c:>{width}}' for c in counts)}"
+    rows = [("digit", list(range(len(counts)))), ("drawings", counts)]
+    if held is not None:
+        rows.append(("held out", held))
+    return "\n".join(f"  {name:<9} {' '.join(f'{c:>{width}}' for c in values)}"
+                     for name, values in rows)
 
 
 def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def run_samples_export(args: argparse.Namespace) -> int:
     from digitpad.core.errors import DataError
-    from digitpad.core.samples import export_idx, load_samples
-    from digitpad.data_dir import my_digits_path
+    from digitpad.core.my_digits import is_started
+    from digitpad.core.samples import export_idx
+    from digitpad.data_dir import my_digits_path, user_data_dir
 
-    path = my_digits_path()
-    samples = load_samples(path)
-    if not len(samples.labels):
-        raise DataError(f"there are no drawings in my digits yet ({path}): in the app, draw a "
-                        "digit and press its key on the canvas to keep it")
+    samples = None
+    if is_started(user_data_dir()):
+        with open_my_digits() as store:
+            samples = store.samples()
+            warn_damaged(store)
+    if samples is None or not len(samples.labels):
+        raise DataError(f"there are no drawings in my digits yet ({my_digits_path()}): in the "
+                        "app, draw a digit and press its key on the canvas to keep it")
     images_path, labels_path = export_idx(samples, args.directory)
-    print(f"exported {plural(len(samples.labels), 'drawing')} to {images_path} and "
-          f"{labels_path.name}")
-    if args.png:
-        folder = export_pngs(samples, Path(args.directory) / "png")
-        print(f"and one PNG per drawing in {folder}{os.sep}<digit>{os.sep}<index>.png")
+    folder = export_pngs(samples, Path(args.directory) / "png") if args.png else None
+    if args.json:
+        print(json.dumps({"exported": len(samples.labels), "images": str(images_path),
+                          "labels": str(labels_path), "png": folder and str(folder)}))
+        return 0
+    say(f"exported {plural(len(samples.labels), 'drawing')} to {images_path} and "
+        f"{labels_path.name}")
+    if folder is not None:
+        say(f"and one PNG per drawing in {folder}{os.sep}<digit>{os.sep}<index>.png")
     return 0
 
 
@@ -533,12 +585,37 @@ def export_pngs(samples, folder: Path) -> Path:
 
 
 def run_samples_import(args: argparse.Namespace) -> int:
-    from digitpad.core.samples import add_samples, read_idx_pair
-    from digitpad.data_dir import my_digits_path
+    from digitpad.core.errors import DataError
+    from digitpad.core.samples import IMAGES_FILE, LABELS_FILE, read_idx_pair
+    from digitpad.picture_folder import read_picture_folder
 
-    new = read_idx_pair(args.path)  # checked whole before anything is written
-    path = my_digits_path()
-    samples = add_samples(path, new)
-    print(f"added {plural(len(new.labels), 'drawing')} from {args.path} to my digits "
-          f"(now {len(samples.labels)}, in {path})")
+    source = Path(args.path)
+    if not source.exists():
+        raise DataError(f"{source} does not exist")
+    if not source.is_dir():
+        raise DataError(f"{source} is not a folder: give the folder that holds {IMAGES_FILE} and "
+                        f"{LABELS_FILE}, or pictures named or foldered by their digit")
+    with open_my_digits() as store:
+        room = store.room()
+        # Everything is read and checked before anything is written: all of it, or nothing.
+        has_pair = any(p.name.startswith(IMAGES_FILE) for p in source.iterdir())
+        new = (read_idx_pair(source, at_most=room) if has_pair
+               else read_picture_folder(source, at_most=room))
+        added = store.add_samples(new)
+        total = store.count()
+    already = len(new.labels) - added
+    if args.json:
+        print(json.dumps({"added": added, "already_kept": already, "count": total,
+                          "from": str(source), "store": str(store.path)}))
+        return 0
+    if not added:
+        drawings = "its drawing is" if already == 1 else f"all its {already:,} drawings are"
+        say(f"added nothing from {source}: {drawings} already in my digits ({total:,}, in "
+            f"{store.path})")
+        return 0
+    others = ""
+    if already:
+        others = f"; {already:,} other{'s were' if already > 1 else ' was'} already there"
+    say(f"added {plural(added, 'drawing')} from {source} to my digits (now {total:,}, in "
+        f"{store.path}){others}")
     return 0

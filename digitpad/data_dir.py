@@ -1,7 +1,7 @@
 """Where digitpad keeps the user's own files: one answer for the app and the command line.
 
 With DIGITPAD_DATA_DIR set, everything lives in that one directory (settings.ini, models/,
-my-digits.npz): handy for tests, portable installs and classrooms. Otherwise it is the
+digitpad.sqlite): handy for tests, portable installs and classrooms. Otherwise it is the
 platform's usual place for application data (Qt's GenericDataLocation + "digitpad", e.g.
 ~/.local/share/digitpad on Linux).
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 APPLICATION = "digitpad"
 DATA_DIR_VARIABLE = "DIGITPAD_DATA_DIR"
-MY_DIGITS_FILE = "my-digits.npz"
+MY_DIGITS_FILE = "digitpad.sqlite"  # digitpad.core.my_digits.DB_FILE
 
 
 def user_data_dir() -> Path:
@@ -48,5 +48,5 @@ def _platform_data_dir() -> Path:
 
 
 def my_digits_path() -> Path:
-    """The file holding "my digits": the drawings kept in the app with the keys 0–9."""
+    """The database holding "my digits": the drawings kept in the app with the keys 0–9."""
     return user_data_dir() / MY_DIGITS_FILE

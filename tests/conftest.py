@@ -35,3 +35,42 @@ def isolated_data_dir(tmp_path, monkeypatch):
     """Keep user data and settings of each test in its own folder."""
     monkeypatch.setenv("DIGITPAD_DATA_DIR", str(tmp_path / "userdata"))
     return tmp_path / "userdata"
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """An empty folder on a file system of its own of 1 MB (a tmpfs), for filling up.
+
+    Mounting needs root (as on CI); elsewhere the tests that need a full disk are skipped.
+    """
+    import subprocess
+
+    folder = tmp_path / "tiny-disk"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("a full disk is simulated with a tiny tmpfs, which needs root to mount")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs: {mounted.stderr.decode(errors='replace').strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def fill_disk(folder) -> None:
+    """Write a file in `folder` until its file system has no byte left."""
+    import errno
+
+    with open(os.path.join(folder, "filler"), "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(b"\0" * 4096)
+        except OSError as e:
+            assert e.errno == errno.ENOSPC
+        try:
+            while True:  # the last few bytes of a partial block
+                f.write(b"\0")
+        except OSError as e:
+            assert e.errno == errno.ENOSPC

@@ -1,13 +1,12 @@
-"""My digits: the user's own labelled drawings, kept to look at, export and learn from.
+"""Labelled drawings as arrays (Samples), and the files they travel in.
 
-Each drawing is kept as the network saw it: the 28x28 MNIST-style image preprocess.to_mnist made
-of it, as uint8 pixels (0 = paper, 255 = ink, as in MNIST), with its label 0-9. All of them live
-in one .npz file, `my-digits.npz` in the user's data directory (digitpad.data_dir finds it; the
-functions here take the path). The file is written atomically and read without unpickling.
-
-A file that cannot be read is never overwritten: adding to it is refused, so a damaged collection
-is still there for its owner to rescue. Export and import use the standard IDX pair that MNIST
-tools read, `my-digits-images-idx3-ubyte` and `my-digits-labels-idx1-ubyte`.
+A drawing is kept as the network saw it: the 28x28 MNIST-style image preprocess.to_mnist made of
+it, as uint8 pixels (0 = paper, 255 = ink, as in MNIST), with its label 0-9. My digits live in an
+SQLite database (core/my_digits.py); this module reads and writes the files around it:
+- the standard IDX pair that MNIST tools read, `my-digits-images-idx3-ubyte` and
+  `my-digits-labels-idx1-ubyte`, for export and import;
+- the old `my-digits.npz` of digitpad before the database, read once to migrate it (without
+  unpickling, every array checked).
 """
 
 from __future__ import annotations
@@ -21,14 +20,16 @@ import numpy as np
 from digitpad.core.errors import DataError, ModelFileError
 from digitpad.core.idx import read_idx, write_idx
 from digitpad.core.mnist import check_labelled_images, find_idx
-from digitpad.core.storage import MAX_NPZ_BYTES, load_npz, save_npz
+from digitpad.core.storage import MAX_NPZ_BYTES, load_npz
 
 SIZE = 28
 """Drawings are kept as MNIST-style 28x28 images."""
 DIGITS = 10
 IMAGES_FILE = "my-digits-images-idx3-ubyte"
 LABELS_FILE = "my-digits-labels-idx1-ubyte"
-_RESCUE = "digitpad leaves it as it is: move it elsewhere to start a new collection"
+MAX_DRAWINGS = 100_000
+"""More than anyone draws by hand; an import that would go beyond it is refused up front, so my
+digits stay quick to open, browse and train on."""
 
 
 class Samples(NamedTuple):
@@ -81,63 +82,10 @@ def load_samples(path: str | Path) -> Samples:
     for name in ("images", "labels"):
         if name not in arrays:
             raise _damaged(path, f"has no '{name}' array")
-    problem = _problem(Samples(arrays["images"], arrays["labels"]))
+    problem = samples_problem(Samples(arrays["images"], arrays["labels"]))
     if problem:
         raise _damaged(path, problem)
     return Samples(arrays["images"], arrays["labels"])
-
-
-def save_samples(path: str | Path, samples: Samples) -> None:
-    """Write the collection to `path` atomically (creating its folder); raise DataError."""
-    path = Path(path)
-    problem = _problem(samples)
-    if problem:
-        raise ValueError(f"not a valid collection of drawings: it {problem}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise DataError(f"cannot save my digits: cannot create the folder {path.parent}: "
-                        f"{e.strerror or e}") from None
-    try:
-        save_npz(path, {"images": np.ascontiguousarray(samples.images),
-                        "labels": np.ascontiguousarray(samples.labels)})
-    except ModelFileError as e:
-        raise DataError(f"cannot save my digits: {e}") from None
-
-
-def add_sample(path: str | Path, image: np.ndarray, label: int) -> Samples:
-    """Keep one drawing with its label in the collection at `path`; return the new collection.
-
-    image: (28, 28) floats in [0, 1], ink 1 (what preprocess.to_mnist returns); it is stored
-    as uint8 0-255. Raises DataError, and changes nothing, if the file cannot be read or written.
-    """
-    pixels = np.asarray(image, dtype=np.float64)
-    if pixels.shape != (SIZE, SIZE):
-        raise ValueError(f"a drawing is a {SIZE}x{SIZE} image, not {pixels.shape}")
-    if not np.isfinite(pixels).all():
-        raise ValueError("a drawing's pixels must be finite numbers")
-    if isinstance(label, bool) or int(label) != label or not 0 <= label < DIGITS:
-        raise ValueError(f"a label is a digit 0-9, not {label!r}")
-    as_bytes = np.rint(np.clip(pixels, 0.0, 1.0) * 255).astype(np.uint8)
-    return add_samples(path, Samples(as_bytes[None], np.array([label], np.uint8)))
-
-
-def add_samples(path: str | Path, new: Samples) -> Samples:
-    """Append labelled drawings to the collection at `path`; return the whole new collection.
-
-    A file that cannot be read is refused, not replaced: DataError, and nothing is written.
-    """
-    problem = _problem(new)
-    if problem:
-        raise ValueError(f"not a valid collection of drawings: it {problem}")
-    try:
-        kept = load_samples(path)
-    except DataError as e:
-        raise DataError(f"nothing was added to my digits: {e}") from None
-    combined = Samples(np.concatenate([kept.images, new.images]),
-                       np.concatenate([kept.labels, new.labels]))
-    save_samples(path, combined)
-    return combined
 
 
 def export_idx(samples: Samples, directory: str | Path) -> tuple[Path, Path]:
@@ -159,9 +107,12 @@ def export_idx(samples: Samples, directory: str | Path) -> tuple[Path, Path]:
     return images_path, labels_path
 
 
-def read_idx_pair(directory: str | Path) -> Samples:
+def read_idx_pair(directory: str | Path, at_most: int | None = None) -> Samples:
     """The drawings in `directory`'s IDX pair (my-digits-images-idx3-ubyte and
     my-digits-labels-idx1-ubyte, each possibly gzipped, with .gz), checked like MNIST's files.
+
+    at_most: refuse (DataError) a pair of more drawings, from the small labels file, before the
+    images are read.
     """
     directory = Path(directory)
     if not directory.exists():
@@ -172,7 +123,10 @@ def read_idx_pair(directory: str | Path) -> Samples:
     try:
         images_path = find_idx(directory, IMAGES_FILE)
         labels_path = find_idx(directory, LABELS_FILE)
-        images, labels = read_idx(images_path), read_idx(labels_path)
+        labels = read_idx(labels_path)
+        if at_most is not None and labels.ndim == 1 and len(labels) > at_most:
+            raise DataError(too_many_message(f"{directory} holds", len(labels), at_most))
+        images = read_idx(images_path)
         check_labelled_images(images, labels, images_path.name, labels_path.name)
     except DataError as e:
         message = str(e)
@@ -182,7 +136,14 @@ def read_idx_pair(directory: str | Path) -> Samples:
     return Samples(images, labels)
 
 
-def _problem(samples: Samples) -> str | None:
+def too_many_message(what: str, count: int, room: int) -> str:
+    """'<what> 700,000 drawings, but my digits has room for ...': an import refused up front."""
+    return (f"{what} {count:,} drawings, but my digits has room for {room:,} more (it keeps at "
+            f"most {MAX_DRAWINGS:,}, so that it stays quick to open, browse and train on); "
+            "nothing was added")
+
+
+def samples_problem(samples: Samples) -> str | None:
     """What makes `samples` an invalid collection (to follow "it ..."), or None."""
     images, labels = samples
     if images.dtype != np.uint8 or labels.dtype != np.uint8:
@@ -200,4 +161,4 @@ def _problem(samples: Samples) -> str | None:
 
 
 def _damaged(path: Path, reason: str) -> DataError:
-    return DataError(f"the my-digits file {path} {reason} ({_RESCUE})")
+    return DataError(f"the my-digits file {path} {reason}")

@@ -36,11 +36,11 @@ from PySide6.QtWidgets import (
 from digitpad.core.digit_model import load_digit_model
 from digitpad.core.errors import DigitpadError, ModelFileError
 from digitpad.core.mnist import Mnist
+from digitpad.core.my_digits import MyDigits
 from digitpad.core.network import Network
 from digitpad.core.preprocess import to_mnist
 from digitpad.core.presets import PRESETS
-from digitpad.core.samples import add_sample, per_digit
-from digitpad.data_dir import my_digits_path
+from digitpad.data_dir import user_data_dir
 from digitpad.training.trainer import Snapshot, Trainer
 from digitpad.ui import settings as user_settings
 from digitpad.ui.backprop_view import BackpropView
@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self._status_text: dict[str, str] = {}
         self._frame = 0  # frames shown so far
         self._help_dialog: QDialog | None = None
+        self._my_digits: MyDigits | None = None
         self.data_ready_at: float | None = None  # time.perf_counter() when data arrived
 
         self._build_widgets()
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.controls.mark_applied(training_settings)
         self.gradient_plot.set_layers(trainer.network.sizes)
         self._restore_window_state()
+        self._open_my_digits_at_start()
 
         self.canvas.changed.connect(self._drawing_changed)
         self.canvas.digit_key_pressed.connect(self.keep_drawing)
@@ -455,15 +457,16 @@ class MainWindow(QMainWindow):
         if seen is None:
             self.statusBar().showMessage("Draw a digit first, then press its key to keep it.", 5000)
             return
-        path = my_digits_path()
         try:
-            samples = add_sample(path, seen, digit)
-        except (DigitpadError, OSError) as e:  # a damaged collection, or a folder we cannot use
+            store = self.my_digits()
+            store.add(seen, digit, self.canvas.strokes)
+        except DigitpadError as e:  # a folder we cannot use, a locked or full database
             QMessageBox.warning(self, "Could not keep the drawing",
                                 f"{_sentence(str(e))}\n\nThe drawing is still on the canvas.")
             return
         self.canvas.clear()
-        total, same = len(samples.labels), per_digit(samples.labels)[digit]
+        counts = store.per_digit()
+        total, same = sum(counts), counts[digit]
         article = "an" if digit == 8 else "a"
         if total == 1:
             kept = "1 drawing"
@@ -472,6 +475,32 @@ class MainWindow(QMainWindow):
         else:
             kept = f"{total:,} drawings, {same:,} of them {digit}s"
         self.statusBar().showMessage(f"Stored as {article} {digit} in my digits ({kept}).", 6000)
+
+    def my_digits(self) -> MyDigits:
+        """The store of my digits, opened on first use; raises DataError if it cannot be."""
+        if self._my_digits is None:
+            self._my_digits = MyDigits.open(user_data_dir())
+            if self._my_digits.notices:
+                self._tell("My digits", "\n\n".join(
+                    _sentence(n) for n in self._my_digits.notices))
+        return self._my_digits
+
+    def _open_my_digits_at_start(self) -> None:
+        """Open the store now, so that a migration or a damaged file is dealt with (and said)
+        once, at start, rather than at the first key press."""
+        try:
+            self.my_digits()
+        except DigitpadError as e:
+            self._tell("My digits cannot be used", f"{_sentence(str(e))}\n\nDrawing and "
+                       "training still work; keeping drawings needs my digits.")
+
+    def _tell(self, title: str, text: str) -> None:
+        """A message that does not stop anything: the window goes on while it shows."""
+        box = QMessageBox(QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("myDigitsNotice")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        QTimer.singleShot(0, box.open)
 
     # ---- data -------------------------------------------------------------------------------
 
@@ -651,6 +680,9 @@ class MainWindow(QMainWindow):
             self._loader.wait()
         if self._help_dialog is not None:
             self._help_dialog.close()
+        if self._my_digits is not None:
+            self._my_digits.close()
+            self._my_digits = None
         super().closeEvent(event)
 
 

@@ -1,7 +1,7 @@
 """Where digitpad keeps the user's settings and files.
 
 With DIGITPAD_DATA_DIR set, everything lives in that one directory (settings.ini, models/,
-my-digits.npz): handy for tests, portable installs and classrooms. Otherwise Qt's usual
+digitpad.sqlite): handy for tests, portable installs and classrooms. Otherwise Qt's usual
 per-platform places are used. digitpad.data_dir resolves the directory, for the command line too.
 """
 

@@ -1,33 +1,25 @@
-"""My digits: the user's own drawings kept safely, exported and imported as standard IDX."""
+"""Labelled drawings as files: the old my-digits.npz, read safely, and the IDX pair."""
 
 import gzip
 import io
 import pathlib
 import pickle
-import zipfile
 
 import numpy as np
 import pytest
 
 from digitpad.core.errors import DataError
 from digitpad.core.idx import read_idx, write_idx
+from digitpad.core.my_digits import MyDigits
 from digitpad.core.samples import (
     IMAGES_FILE,
     LABELS_FILE,
     Samples,
-    add_sample,
-    add_samples,
     export_idx,
     load_samples,
     per_digit,
     read_idx_pair,
-    save_samples,
 )
-
-
-def drawing(seed: int = 0) -> np.ndarray:
-    """A 28x28 float image in [0, 1], as preprocess.to_mnist makes them."""
-    return np.random.default_rng(seed).random((28, 28)).astype(np.float32)
 
 
 def some_samples(n: int = 5, seed: int = 0) -> Samples:
@@ -43,22 +35,24 @@ def write_npz(path: pathlib.Path, **arrays) -> None:
 
 
 def refused(path: pathlib.Path, *words: str) -> str:
-    """Loading `path` fails with a DataError naming it and the words; adding changes nothing."""
+    """The old my-digits.npz at `path` is refused with a DataError naming it and the words;
+    opening my digits then sets it aside, unchanged, and starts an empty collection."""
     before = path.read_bytes() if path.is_file() else None
     with pytest.raises(DataError) as loading:
         load_samples(path)
     message = str(loading.value)
-    assert str(path) in message and "move it elsewhere" in message
+    assert str(path) in message
     for word in words:
         assert word in message
-    with pytest.raises(DataError, match="nothing was added to my digits"):
-        add_sample(path, drawing(), 3)
+    with MyDigits.open(path.parent) as store:
+        assert store.count() == 0
+        assert len(store.notices) == 1 and message in store.notices[0]
+        assert "set aside as my-digits.npz.damaged" in store.notices[0]
+    aside = path.with_name("my-digits.npz.damaged")
+    assert not path.exists() and aside.exists()
     if before is not None:
-        assert path.read_bytes() == before  # the user's file was not overwritten
+        assert aside.read_bytes() == before  # the user's file was kept as it was
     return message
-
-
-# ---- keeping drawings ----------------------------------------------------------------------
 
 
 def test_a_missing_file_is_an_empty_collection(tmp_path):
@@ -69,61 +63,13 @@ def test_a_missing_file_is_an_empty_collection(tmp_path):
     assert not (tmp_path / "my-digits.npz").exists()
 
 
-def test_drawings_are_kept_as_uint8_pixels_with_their_labels(tmp_path):
-    path = tmp_path / "new folder" / "my-digits.npz"  # the folder is created
-    first, second = drawing(1), drawing(2)
-    first[0, 0], first[0, 1], first[0, 2] = 0.0, 1.0, 0.5
-    after_one = add_sample(path, first, 3)
-    after_two = add_sample(path, second, 8)
-
-    assert len(after_one.labels) == 1 and len(after_two.labels) == 2
-    loaded = load_samples(path)
-    assert loaded.images.dtype == np.uint8 and loaded.labels.dtype == np.uint8
-    assert loaded.labels.tolist() == [3, 8]
-    np.testing.assert_array_equal(loaded.images[0], np.rint(first * 255).astype(np.uint8))
-    np.testing.assert_array_equal(loaded.images[1], np.rint(second * 255).astype(np.uint8))
-    assert loaded.images[0, 0, :3].tolist() == [0, 255, 128]
-    np.testing.assert_array_equal(loaded.images, after_two.images)
-    assert per_digit(loaded.labels) == [0, 0, 0, 1, 0, 0, 0, 0, 1, 0]
-
-
-def test_saving_leaves_no_temporary_files_and_no_pickles(tmp_path):
-    path = tmp_path / "my-digits.npz"
-    for i in range(3):
-        add_sample(path, drawing(i), i)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["my-digits.npz"]
-    with np.load(path, allow_pickle=False) as npz:  # plain arrays: readable without pickle
-        assert sorted(npz.files) == ["images", "labels"]
-
-
-@pytest.mark.parametrize("image,label", [
-    (np.zeros((27, 28)), 3),
-    (np.full((28, 28), np.nan), 3),
-    (np.zeros((28, 28)), 10),
-    (np.zeros((28, 28)), -1),
-    (np.zeros((28, 28)), 2.5),
-], ids=["not 28x28", "NaN pixels", "label 10", "label -1", "label 2.5"])
-def test_impossible_drawings_are_refused_and_nothing_is_written(tmp_path, image, label):
-    path = tmp_path / "my-digits.npz"
-    with pytest.raises(ValueError):
-        add_sample(path, image, label)
-    assert not path.exists()
-
-
-def test_a_store_that_cannot_be_written_says_why(tmp_path):
-    blocker = tmp_path / "a file"
-    blocker.write_text("not a folder")
-    with pytest.raises(DataError, match="cannot save my digits"):
-        add_sample(blocker / "my-digits.npz", drawing(), 1)
-
-
 def test_per_digit_counts_every_digit():
     assert per_digit(np.array([0, 9, 9, 4], np.uint8)) == [1, 0, 0, 0, 1, 0, 0, 0, 0, 2]
     with pytest.raises(ValueError):
         per_digit(np.array([10]))
 
 
-# ---- a damaged file is explained and never overwritten -------------------------------------
+# ---- a damaged old my-digits.npz is explained and never overwritten -----------------------
 
 
 def test_random_bytes(tmp_path):
@@ -134,7 +80,7 @@ def test_random_bytes(tmp_path):
 
 def test_truncated_file(tmp_path):
     path = tmp_path / "my-digits.npz"
-    save_samples(path, some_samples(50))
+    write_npz(path, **some_samples(50)._asdict())
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     refused(path, "truncated")
 
@@ -142,7 +88,13 @@ def test_truncated_file(tmp_path):
 def test_a_folder_in_its_place(tmp_path):
     path = tmp_path / "my-digits.npz"
     path.mkdir()
-    refused(path, "is not a file")
+    with pytest.raises(DataError, match="is not a file"):
+        load_samples(path)
+    with MyDigits.open(tmp_path) as store:  # not damaged, only unusable: left where it is
+        assert store.count() == 0
+        assert store.notices == [f"cannot read the old my-digits file {path} (Is a directory); "
+                                 f"its drawings are not in {store.path} yet"]
+    assert path.is_dir()
 
 
 class MakesAMarker:
@@ -219,20 +171,22 @@ def test_export_to_a_file_is_refused(tmp_path):
         export_idx(some_samples(), target / "below")
 
 
-def test_import_reads_gzipped_pairs_and_appends(tmp_path):
-    store = tmp_path / "my-digits.npz"
-    add_sample(store, drawing(), 5)
+def test_import_reads_gzipped_pairs(tmp_path):
     incoming = some_samples(4, seed=3)
     folder = tmp_path / "shared"
     folder.mkdir()
     write_idx(folder / f"{IMAGES_FILE}.gz", incoming.images, gzip=True)
     write_idx(folder / f"{LABELS_FILE}.gz", incoming.labels, gzip=True)
+    loaded = read_idx_pair(folder)
+    np.testing.assert_array_equal(loaded.images, incoming.images)
+    np.testing.assert_array_equal(loaded.labels, incoming.labels)
 
-    combined = add_samples(store, read_idx_pair(folder))
-    assert combined.labels.tolist() == [5, *incoming.labels.tolist()]
-    loaded = load_samples(store)
-    np.testing.assert_array_equal(loaded.images[1:], incoming.images)
-    assert len(loaded.labels) == 5
+
+def test_a_pair_larger_than_allowed_is_refused_from_its_labels(tmp_path):
+    folder = write_pair(tmp_path / "pair", *some_samples(5))
+    (folder / IMAGES_FILE).write_bytes(b"not even read")
+    with pytest.raises(DataError, match=r"holds 5 drawings, but my digits has room for 4 more"):
+        read_idx_pair(folder, at_most=4)
 
 
 def write_pair(folder: pathlib.Path, images: np.ndarray, labels: np.ndarray) -> pathlib.Path:
@@ -292,13 +246,3 @@ def test_import_with_wrong_magic_or_truncated_data(tmp_path):
     images.write_bytes(gzip.compress(good)[:-20])
     with pytest.raises(DataError, match="truncated|gzip"):
         read_idx_pair(folder)
-
-
-def test_adding_to_a_damaged_store_is_refused_whole(tmp_path):
-    store = tmp_path / "my-digits.npz"
-    with zipfile.ZipFile(store, "w") as archive:
-        archive.writestr("images.npy", b"not an array")
-    before = store.read_bytes()
-    with pytest.raises(DataError, match="nothing was added"):
-        add_samples(store, some_samples(3))
-    assert store.read_bytes() == before

@@ -14,17 +14,19 @@ def open_via_menu(qtbot, window, monkeypatch, path) -> list[str]:
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         staticmethod(lambda *args, **kwargs: (str(path), "")))
     seen: list[str] = []
+    opened = False
 
     def close_message_box() -> None:
         box = QApplication.activeModalWidget()
         if isinstance(box, QMessageBox):
             seen.append(box.text())
             box.done(0)
-        else:
+        elif not opened:  # stop once the action is over: never close a later test's boxes
             QTimer.singleShot(20, close_message_box)
 
     QTimer.singleShot(0, close_message_box)
     window.open_action.trigger()
+    opened = True
     return seen
 
 
