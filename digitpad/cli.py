@@ -495,6 +495,7 @@ def warn_damaged(store) -> None:
 
 def run_samples(args: argparse.Namespace) -> int:
     from digitpad.core.my_digits import is_started
+    from digitpad.core.paths import shown
     from digitpad.data_dir import my_digits_path, user_data_dir
 
     if not is_started(user_data_dir()):  # looking creates nothing
@@ -509,19 +510,12 @@ def run_samples(args: argparse.Namespace) -> int:
         print(json.dumps({"count": total, "per_digit": counts}))
         return 0
     if not total:
-        say(f"my digits: no drawings yet ({path})")
+        print(f"my digits: no drawings yet ({shown(path)})")
         print("In the app, draw a digit and press its key (0-9) on the canvas to keep it.")
         return 0
-    say(f"my digits: {plural(total, 'drawing')} in {path}")
+    print(f"my digits: {plural(total, 'drawing')} in {shown(path)}")
     print(per_digit_table(counts, held_out))
     return 0
-
-
-def say(text: str) -> None:
-    """Print a line that may hold a path: a name that is not UTF-8 is shown with \\x escapes
-    instead of stopping the program (Linux paths are bytes)."""
-    print(text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
-          flush=True)
 
 
 def per_digit_table(counts: list[int], held_out=None) -> str:
@@ -544,6 +538,7 @@ def plural(n: int, noun: str) -> str:
 def run_samples_export(args: argparse.Namespace) -> int:
     from digitpad.core.errors import DataError
     from digitpad.core.my_digits import is_started
+    from digitpad.core.paths import shown
     from digitpad.core.samples import export_idx
     from digitpad.data_dir import my_digits_path, user_data_dir
 
@@ -553,24 +548,25 @@ def run_samples_export(args: argparse.Namespace) -> int:
             samples = store.samples()
             warn_damaged(store)
     if samples is None or not len(samples.labels):
-        raise DataError(f"there are no drawings in my digits yet ({my_digits_path()}): in the "
-                        "app, draw a digit and press its key on the canvas to keep it")
+        raise DataError(f"there are no drawings in my digits yet ({shown(my_digits_path())}): "
+                        "in the app, draw a digit and press its key on the canvas to keep it")
     images_path, labels_path = export_idx(samples, args.directory)
     folder = export_pngs(samples, Path(args.directory) / "png") if args.png else None
     if args.json:
         print(json.dumps({"exported": len(samples.labels), "images": str(images_path),
                           "labels": str(labels_path), "png": folder and str(folder)}))
         return 0
-    say(f"exported {plural(len(samples.labels), 'drawing')} to {images_path} and "
-        f"{labels_path.name}")
+    print(f"exported {plural(len(samples.labels), 'drawing')} to {shown(images_path)} and "
+          f"{shown(labels_path.name)}")
     if folder is not None:
-        say(f"and one PNG per drawing in {folder}{os.sep}<digit>{os.sep}<index>.png")
+        print(f"and one PNG per drawing in {shown(folder)}{os.sep}<digit>{os.sep}<index>.png")
     return 0
 
 
 def export_pngs(samples, folder: Path) -> Path:
     """Each drawing as folder/<digit>/<index>.png, <index> its position in the IDX pair."""
     from digitpad.core.errors import DataError
+    from digitpad.core.paths import shown
     from digitpad.image_io import write_png
 
     width = max(5, len(str(len(samples.labels) - 1)))
@@ -578,7 +574,7 @@ def export_pngs(samples, folder: Path) -> Path:
         for digit in sorted(set(samples.labels.tolist())):
             (folder / str(digit)).mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise DataError(f"cannot create {e.filename or folder}: {e.strerror or e}") from None
+        raise DataError(f"cannot create {shown(e.filename or folder)}: {e.strerror or e}") from None
     for index, (image, label) in enumerate(zip(samples.images, samples.labels)):
         write_png(folder / str(label) / f"{index:0{width}d}.png", image)
     return folder
@@ -586,15 +582,17 @@ def export_pngs(samples, folder: Path) -> Path:
 
 def run_samples_import(args: argparse.Namespace) -> int:
     from digitpad.core.errors import DataError
+    from digitpad.core.paths import shown
     from digitpad.core.samples import IMAGES_FILE, LABELS_FILE, read_idx_pair
     from digitpad.picture_folder import read_picture_folder
 
     source = Path(args.path)
     if not source.exists():
-        raise DataError(f"{source} does not exist")
+        raise DataError(f"{shown(source)} does not exist")
     if not source.is_dir():
-        raise DataError(f"{source} is not a folder: give the folder that holds {IMAGES_FILE} and "
-                        f"{LABELS_FILE}, or pictures named or foldered by their digit")
+        raise DataError(f"{shown(source)} is not a folder: give the folder that holds "
+                        f"{IMAGES_FILE} and {LABELS_FILE}, or pictures named or foldered by "
+                        "their digit")
     with open_my_digits() as store:
         room = store.room()
         # Everything is read and checked before anything is written: all of it, or nothing.
@@ -610,12 +608,12 @@ def run_samples_import(args: argparse.Namespace) -> int:
         return 0
     if not added:
         drawings = "its drawing is" if already == 1 else f"all its {already:,} drawings are"
-        say(f"added nothing from {source}: {drawings} already in my digits ({total:,}, in "
-            f"{store.path})")
+        print(f"added nothing from {shown(source)}: {drawings} already in my digits ({total:,}, "
+              f"in {shown(store.path)})")
         return 0
     others = ""
     if already:
         others = f"; {already:,} other{'s were' if already > 1 else ' was'} already there"
-    say(f"added {plural(added, 'drawing')} from {source} to my digits (now {total:,}, in "
-        f"{store.path}){others}")
+    print(f"added {plural(added, 'drawing')} from {shown(source)} to my digits (now {total:,}, "
+          f"in {shown(store.path)}){others}")
     return 0

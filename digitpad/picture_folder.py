@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from pathlib import Path
 
 import numpy as np
 
 from digitpad.core.errors import DataError, DigitpadError
+from digitpad.core.paths import shown
 from digitpad.core.preprocess import to_mnist
 from digitpad.core.samples import SIZE, Samples, too_many_message
 
@@ -34,10 +34,10 @@ def read_picture_folder(folder: str | Path, at_most: int | None = None) -> Sampl
     folder = Path(folder)
     pictures = list_pictures(folder)
     if not pictures:
-        raise DataError(f"{folder} holds no pictures ({', '.join(PICTURE_SUFFIXES)}) and no "
+        raise DataError(f"{shown(folder)} holds no pictures ({', '.join(PICTURE_SUFFIXES)}) and no "
                         "my-digits IDX pair: nothing was added")
     if at_most is not None and len(pictures) > at_most:
-        raise DataError(too_many_message(f"{folder} holds", len(pictures), at_most))
+        raise DataError(too_many_message(f"{shown(folder)} holds", len(pictures), at_most))
     images = np.zeros((len(pictures), SIZE, SIZE), np.uint8)
     labels = np.zeros(len(pictures), np.uint8)
     for i, path in enumerate(pictures):
@@ -64,9 +64,9 @@ def digit_of(path: Path, root: Path) -> int:
     match = _LEADING_DIGIT.match(path.name)
     if match:
         return int(match.group(1))
-    raise DataError(f"cannot tell which digit {path} is: put each picture in a folder named "
-                    f"after its digit ({root}/3/...) or start its name with the digit (3-a.png); "
-                    "nothing was added")
+    raise DataError(f"cannot tell which digit {shown(path)} is: put each picture in a folder "
+                    f"named after its digit ({shown(root)}/3/...) or start its name with the digit "
+                    "(3-a.png); nothing was added")
 
 
 def read_digit_picture(path: Path) -> np.ndarray:
@@ -74,21 +74,15 @@ def read_digit_picture(path: Path) -> np.ndarray:
     from digitpad.image_io import read_ink
 
     try:
-        mode = os.stat(path).st_mode
-    except OSError as e:
-        raise DataError(f"cannot read {path}: {e.strerror or e}; nothing was added") from None
-    if not stat.S_ISREG(mode):
-        raise DataError(f"{path} is not a regular file; nothing was added")
-    try:
-        ink = read_ink(path)
+        ink = read_ink(path)  # regular files only: a pipe named 3.png is refused, not waited on
     except DigitpadError as e:
         raise DataError(f"{e}; nothing was added") from None
     digit = ink if ink.shape == (SIZE, SIZE) else to_mnist(ink)
     if digit is None:
-        raise DataError(f"{path} shows no ink (an empty picture); nothing was added")
+        raise DataError(f"{shown(path)} shows no ink (an empty picture); nothing was added")
     return np.rint(np.clip(digit, 0.0, 1.0) * 255).astype(np.uint8)
 
 
 def _walk_error(error: OSError) -> None:
-    raise DataError(f"cannot read the folder {error.filename}: {error.strerror or error}; "
+    raise DataError(f"cannot read the folder {shown(error.filename)}: {error.strerror or error}; "
                     "nothing was added")

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from digitpad.core.digit_model import load_digit_model
 from digitpad.core.errors import DigitpadError, ModelFileError
 from digitpad.core.mnist import Mnist
-from digitpad.core.my_digits import MyDigits
+from digitpad.core.my_digits import MyDigits, is_started
 from digitpad.core.network import Network
 from digitpad.core.preprocess import to_mnist
 from digitpad.core.presets import PRESETS
@@ -486,8 +486,14 @@ class MainWindow(QMainWindow):
         return self._my_digits
 
     def _open_my_digits_at_start(self) -> None:
-        """Open the store now, so that a migration or a damaged file is dealt with (and said)
-        once, at start, rather than at the first key press."""
+        """Open the store now if there is one, so that a migration or a damaged file is dealt
+        with (and said) once, at start, rather than at the first key press. With nothing kept
+        yet, nothing is created until the first drawing is."""
+        try:
+            if not is_started(user_data_dir()):
+                return
+        except DigitpadError:
+            return  # a data folder that is a file: the app says so once, for all its files
         try:
             self.my_digits()
         except DigitpadError as e:

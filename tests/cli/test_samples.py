@@ -389,7 +389,8 @@ def test_a_data_folder_that_is_a_file_is_named(capsys, tmp_path, monkeypatch, ar
     pair(tmp_path / "IMPORT", np.zeros((2, 28, 28)), [1, 2])
     code, out, err = run(capsys, *[str(tmp_path / a) if a.isupper() else a for a in args])
     assert code == 1 and out == ""
-    assert f"the data folder {blocker} is a file, not a folder" in assert_one_error_line(err)
+    assert f"DIGITPAD_DATA_DIR names {blocker}, which is not a folder" in \
+        assert_one_error_line(err)
     assert blocker.read_text() == "not a folder"
 
 
