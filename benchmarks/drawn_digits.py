@@ -57,7 +57,7 @@ from digitpad.core import Network, load_mnist  # noqa: E402
 from digitpad.core.errors import DigitpadError  # noqa: E402
 from digitpad.core.preprocess import to_mnist  # noqa: E402
 from digitpad.ui.canvas import DEFAULT_PEN_WIDTH, GRID, Canvas, paint_cells, rasterize  # noqa: E402
-from digitpad.ui.main_window import FRAME_MS  # noqa: E402
+from digitpad.ui.live_session import FRAME_MS  # noqa: E402
 
 DEFAULT_MODEL = Path("/work/models/accurate.npz")  # where the team keeps the trained preset
 DATA_DIR = Path(__file__).resolve().parent / "drawn_digits"

@@ -7,9 +7,9 @@ Measures, and prints next to the targets of issue 3:
 - time from process start until the window is visible, and until MNIST is ready to train;
 - event-loop gaps while training runs and a digit is being drawn with mouse events: a 1 ms
   timer records when it fires; a gap far above 1 ms means the GUI was stalled that long;
-- training speed in the app (steps/s while drawing, and while only watching) against headless
-  Network.train_step on the same network, batch size and data, with the same one BLAS thread
-  the trainer uses;
+- training speed in the app (steps/s while drawing, and while only watching) against the same
+  SGD loop run headless (core.sgd, without the test set's scoring) on the same network, batch
+  size and data, with the same one BLAS thread the trainer uses;
 - peak resident memory.
 Times depend on the machine and on whatever else runs on it: run it a few times.
 """
@@ -121,27 +121,22 @@ def run_loop(seconds: float) -> None:
     loop.exec()
 
 
-def headless_steps_per_second(network, data, hyper, seconds: float) -> float:  # noqa: ANN001
-    """Network.train_step in a plain loop, with the trainer's data path (augmented digits if
-    the preset augments) and the one BLAS thread the trainer uses."""
-    import numpy as np
+def headless_steps_per_second(network, data, settings, seconds: float) -> float:  # noqa: ANN001
+    """The trainer's loop (core.sgd) on this thread, with the one BLAS thread the trainer uses,
+    without the test set's scoring after each epoch (as Network.train_step alone was timed)."""
     from threadpoolctl import threadpool_limits
 
-    from digitpad.core.augment import augment
-    from digitpad.core.batches import ShuffledBatches
-    from digitpad.core.mnist import as_inputs
+    from digitpad.core.mnist import Mnist
+    from digitpad.core.sgd import SGD, Step
 
-    batches = ShuffledBatches(len(data.train_labels), seed=1)
-    rng = np.random.default_rng(1)
+    no_test = Mnist(data.train_images, data.train_labels, data.test_images[:0],
+                    data.test_labels[:0])
+    events = iter(SGD(network, no_test, settings, seed=1))
     with threadpool_limits(limits=1, user_api="blas"):
-        steps, start = 0, time.perf_counter()
+        count, start = 0, time.perf_counter()
         while time.perf_counter() - start < seconds:
-            idx = batches.next(hyper.batch_size)
-            images = data.train_images[idx]
-            X = augment(images, rng) if hyper.augment else as_inputs(images, network.dtype)
-            network.train_step(X, data.train_labels[idx], hyper.lr, hyper.l2, hyper.momentum)
-            steps += 1
-        return steps / (time.perf_counter() - start)
+            count += isinstance(next(events), Step)
+        return count / (time.perf_counter() - start)
 
 
 def main() -> int:
@@ -184,14 +179,14 @@ def main() -> int:
     window.reset_network()
     trainer = window.trainer
     network_shape = "-".join(str(s) for s in trainer.network.sizes)
-    batch_size = trainer.hyper.batch_size
+    batch = trainer.settings.batch
 
     pen = Pen(window.canvas)
     probe = GapProbe()
     # Headless speed before and after the in-app runs: other programs on the machine change
     # its speed over time, and the average of both brackets the in-app measurement.
     headless_before = headless_steps_per_second(trainer.network.copy(), trainer.data,
-                                                trainer.hyper, args.seconds / 2)
+                                                trainer.settings, args.seconds / 2)
 
     # 1. Baseline: the pen draws, nothing trains.
     pen.timer.start()
@@ -229,9 +224,9 @@ def main() -> int:
     predicted = window.prediction.digit_label.text()
     pen_events = pen.events
 
-    network, data, hyper = trainer.network.copy(), trainer.data, trainer.hyper
+    network, data, settings = trainer.network.copy(), trainer.data, trainer.settings
     window.close()
-    headless_after = headless_steps_per_second(network, data, hyper, args.seconds / 2)
+    headless_after = headless_steps_per_second(network, data, settings, args.seconds / 2)
     headless = (headless_before + headless_after) / 2
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -243,7 +238,7 @@ def main() -> int:
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"digitpad GUI responsiveness — {network_shape} network ({args.preset}), batch "
-          f"{batch_size}, {os.cpu_count()} CPUs (load average {load:.1f}), "
+          f"{batch}, {os.cpu_count()} CPUs (load average {load:.1f}), "
           f"{args.seconds:g} s per measurement, tab {args.tab}")
     print(f"  window visible after launch   {visible:6.2f} s    target <= 1.5 s   "
           f"{verdict(visible <= 1.5)}")
@@ -256,11 +251,11 @@ def main() -> int:
     print(f"      p99 target <= 30 ms (aim 16) {verdict(p99 <= 30)};  "
           f"max target <= 100 ms {verdict(worst <= 100)}")
     print(f"  training speed in the app     {app_speed:8.0f} steps/s "
-          f"({app_speed * batch_size:,.0f} examples/s) while drawing")
+          f"({app_speed * batch:,.0f} examples/s) while drawing")
     print(f"  GUI thread CPU meanwhile      {gui_cpu_ms:6.0f} ms per second")
     print(f"  training speed in the app     {watching_speed:8.0f} steps/s while watching "
           f"(not drawing): {100 * watching_speed / headless:.0f} % of headless")
-    print(f"  headless Network.train_step   {headless:8.0f} steps/s (before {headless_before:.0f}, "
+    print(f"  headless SGD loop             {headless:8.0f} steps/s (before {headless_before:.0f}, "
           f"after {headless_after:.0f})")
     print(f"      in-app / headless         {100 * ratio:6.0f} %    target >= 50 % (aim 80 %) "
           f"{verdict(ratio >= 0.5)}")

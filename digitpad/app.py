@@ -45,7 +45,7 @@ def create_window(
     else:
         network = settings.new_network(seed=0)
 
-    trainer = Trainer(network, data, settings.hyperparameters())
+    trainer = Trainer(network, data, settings)
     loader = None if data is not None else MnistLoader(data_dir)
     window = MainWindow(trainer, store, settings, loader)
     if loader is not None:

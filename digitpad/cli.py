@@ -23,13 +23,14 @@ import time
 from pathlib import Path
 
 import digitpad
+from digitpad.core.errors import SettingsError
+from digitpad.core.presets import PRESETS
+from digitpad.core.settings import ABOUT, Settings, parse_hidden
 
-# Spelled out here so that parsing needs no NumPy; tests/cli checks they match digitpad.core.
-PRESET_NAMES = ("video", "accurate")
-ACTIVATIONS = ("sigmoid", "relu", "tanh")
-OUTPUTS = ("softmax", "sigmoid")
-COSTS = ("cross_entropy", "quadratic")
-SCHEDULES = ("constant", "cosine")
+# The settings every network command takes, and those only `train` takes. Their choices, ranges
+# and help come from digitpad.core.settings (plain Python: parsing needs no NumPy).
+NETWORK_SETTINGS = ("hidden", "activation", "output", "cost", "l2")
+TRAINING_SETTINGS = ("lr", "batch", "epochs", "momentum", "schedule", "augment")
 
 GRADCHECK_THRESHOLD = 1e-4
 """Backprop and central differences agree to ~1e-7 here; a wrong formula is off by 1e-2 or more."""
@@ -134,14 +135,8 @@ def build_parser() -> ArgumentParser:
         description="Train a network on MNIST with mini-batch gradient descent. The preset "
         "gives every setting; options override single ones.")
     add_network_options(train)
-    train.add_argument("--lr", type=float, metavar="F", help="learning rate of the first epoch")
-    train.add_argument("--batch", type=int, metavar="N", help="mini-batch size")
-    train.add_argument("--epochs", type=int, metavar="N")
-    train.add_argument("--momentum", type=float, metavar="F", help="0 = plain gradient descent")
-    train.add_argument("--schedule", choices=SCHEDULES,
-                       help="learning rate over the epochs: constant, or cosine (down to 0)")
-    train.add_argument("--augment", action=argparse.BooleanOptionalAction,
-                       help="train on randomly shifted, rotated, scaled, re-inked digits")
+    for name in TRAINING_SETTINGS:
+        add_setting_option(train, name)
     add_data_option(train)
     train.add_argument("--save", metavar="PATH", help="save the trained network (.npz)")
     train.add_argument("--json", action="store_true", help="print one JSON object per epoch")
@@ -206,16 +201,27 @@ def build_parser() -> ArgumentParser:
 
 
 def add_network_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--preset", choices=PRESET_NAMES, default="video",
-                        help="the recipe to start from (default: video)")
-    parser.add_argument("--hidden", metavar="SIZES",
-                        help="hidden layer sizes, e.g. 16,16 (none: no hidden layer)")
-    parser.add_argument("--activation", choices=ACTIVATIONS, help="of the hidden layers")
-    parser.add_argument("--output", choices=OUTPUTS, help="output layer")
-    parser.add_argument("--cost", choices=COSTS)
-    parser.add_argument("--l2", type=float, metavar="F", help="L2 regularization strength")
+    parser.add_argument("--preset", choices=tuple(PRESETS), default="video",
+                        help="the settings to start from (default: video)")
+    for name in NETWORK_SETTINGS:
+        add_setting_option(parser, name)
     parser.add_argument("--seed", type=int, default=0, metavar="N",
                         help="random seed for weights, shuffling and augmentation (default 0)")
+
+
+def add_setting_option(parser: argparse.ArgumentParser, name: str) -> None:
+    """--NAME for the setting NAME of Settings. Without it, the preset's value is used. The
+    value is checked by Settings, so a wrong one is one error line that names the setting."""
+    about, default = ABOUT[name], getattr(Settings(), name)
+    if about.choices is not None:
+        parser.add_argument(f"--{name}", choices=about.choices, help=about.help)
+    elif isinstance(default, bool):
+        parser.add_argument(f"--{name}", action=argparse.BooleanOptionalAction, help=about.help)
+    elif about.limits is not None:
+        parser.add_argument(f"--{name}", type=type(default), metavar=about.metavar,
+                            help=f"{about.help} ({about.limits})")
+    else:  # the hidden layers: text, read by parse_hidden
+        parser.add_argument(f"--{name}", metavar=about.metavar, help=about.help)
 
 
 def add_data_option(parser: argparse.ArgumentParser) -> None:
@@ -223,39 +229,17 @@ def add_data_option(parser: argparse.ArgumentParser) -> None:
                         help="folder with the four MNIST IDX files (default: the bundled copy)")
 
 
-def recipe_from(args: argparse.Namespace):
-    """The chosen preset with every option that was given put in its place."""
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The chosen preset with every setting that was given as an option put in its place."""
     from dataclasses import replace
 
-    from digitpad.core.errors import SettingsError
-    from digitpad.core.presets import PRESETS, check_preset
-
-    names = ("activation", "output", "cost", "lr", "batch", "epochs", "l2", "momentum",
-             "schedule", "augment")
-    changes = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+    changes = {name: getattr(args, name) for name in ABOUT
+               if getattr(args, name, None) is not None}
     if args.hidden is not None:
         changes["hidden"] = parse_hidden(args.hidden)
     if args.seed < 0:
         raise SettingsError(f"the seed must be 0 or more, not {args.seed}")
-    recipe = replace(PRESETS[args.preset], **changes)
-    check_preset(recipe)
-    return recipe
-
-
-def parse_hidden(text: str) -> tuple[int, ...]:
-    """'16,16' -> (16, 16); 'none' -> () for a network without hidden layers."""
-    from digitpad.core.errors import SettingsError
-
-    if text.strip().lower() == "none":
-        return ()
-    try:
-        sizes = tuple(int(part) for part in text.split(","))
-    except ValueError:
-        raise SettingsError(f"--hidden takes layer sizes separated by commas, such as 16,16 "
-                            f"(or none), not {text!r}") from None
-    if min(sizes) < 1:
-        raise SettingsError(f"every hidden layer needs at least one neuron, not {text}")
-    return sizes
+    return replace(PRESETS[args.preset], **changes)  # checked: SettingsError if it cannot work
 
 
 # ---- digitpad [gui] -------------------------------------------------------------------------
@@ -293,32 +277,32 @@ def run_train(args: argparse.Namespace) -> int:
     from digitpad.core import storage
     from digitpad.core.errors import DivergedError
     from digitpad.core.mnist import load_mnist
-    from digitpad.core.training_run import new_network, train_epochs
+    from digitpad.core.training_run import train_epochs
     from digitpad.progress_bar import ProgressBar
 
     # Everything that can be checked is checked before minutes of training.
-    recipe = recipe_from(args)
+    settings = settings_from(args)
     if args.save:
         storage.check_writable(args.save)
     data = load_mnist(args.data)
-    network = new_network(recipe, args.seed)
+    network = settings.new_network(args.seed)
     if not args.json:
         print(f"training {network.describe()}")
-        print(f"  learning rate {recipe.lr:g} ({recipe.schedule}), batch {recipe.batch}, "
-              f"momentum {recipe.momentum:g}, L2 {recipe.l2:g}, "
-              f"augmentation {'on' if recipe.augment else 'off'}, {recipe.epochs} epochs, "
+        print(f"  learning rate {settings.lr:g} ({settings.schedule}), batch {settings.batch}, "
+              f"momentum {settings.momentum:g}, L2 {settings.l2:g}, "
+              f"augmentation {'on' if settings.augment else 'off'}, {settings.epochs} epochs, "
               f"seed {args.seed}", flush=True)
 
-    bar = ProgressBar(sys.stderr, recipe.epochs, recipe.batch) if sys.stderr.isatty() else None
+    bar = ProgressBar(sys.stderr, settings.epochs, settings.batch) if sys.stderr.isatty() else None
     on_batch = None if bar is None else (lambda p: bar.update(*p))
     started = time.perf_counter()
     epoch, report = 0, None
     try:
-        for report in train_epochs(network, data, recipe, args.seed, on_batch):
+        for report in train_epochs(network, data, settings, args.seed, on_batch):
             epoch = report.epoch
             if bar is not None:
                 bar.clear()
-            print_epoch(report, recipe.epochs, args.json)
+            print_epoch(report, settings.epochs, args.json)
         seconds = time.perf_counter() - started
         if args.save:
             network.save(args.save)  # atomic: a file is either the old one or the new one
@@ -326,7 +310,7 @@ def run_train(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.clear()
         kept = f"; {args.save} was not written" if args.save else ""
-        print(f"digitpad: training interrupted after {epoch} of {recipe.epochs} epochs{kept}",
+        print(f"digitpad: training interrupted after {epoch} of {settings.epochs} epochs{kept}",
               file=sys.stderr)
         return interrupted_status(stop)
     except DivergedError:
@@ -435,14 +419,12 @@ def format_percent(p: float) -> str:
 def run_gradcheck(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from digitpad.core.errors import DigitpadError, SettingsError
+    from digitpad.core.errors import DigitpadError
     from digitpad.core.gradcheck import gradient_check
-    from digitpad.core.training_run import new_network
-
-    recipe = recipe_from(args)
+    settings = settings_from(args)
     if args.examples < 1 or args.params < 1:
         raise SettingsError("--examples and --params must be at least 1")
-    network = new_network(recipe, args.seed)
+    network = settings.new_network(args.seed)
     rng = np.random.default_rng(args.seed)
     # Random biases: with the initial zeros a ReLU can sit exactly on its kink, where the
     # derivative does not exist and the two methods may rightly disagree.
@@ -451,10 +433,10 @@ def run_gradcheck(args: argparse.Namespace) -> int:
     X = rng.random((args.examples, network.sizes[0]))
     y = rng.integers(0, network.sizes[-1], args.examples)
 
-    print(f"gradient check: {network.describe()}, L2 {recipe.l2:g}")
+    print(f"gradient check: {network.describe()}, L2 {settings.l2:g}")
     print(f"  {args.examples} random examples, float64, central differences with "
           f"epsilon {GRADCHECK_EPS:g}")
-    results = gradient_check(network, X, y, l2=recipe.l2, eps=GRADCHECK_EPS,
+    results = gradient_check(network, X, y, l2=settings.l2, eps=GRADCHECK_EPS,
                              max_params_per_layer=args.params, seed=args.seed)
     for r in results:
         total = r.shape[0] * r.shape[1] + r.shape[1]

@@ -11,10 +11,10 @@ REDRAW_INTERVAL_S = 0.1  # redrawing on every mini-batch would cost more than th
 class ProgressBar:
     """Draws `epoch 2/10 [=====     ] batch 310/600  cost 0.1234  5,210 ex/s  ETA 0:42`."""
 
-    def __init__(self, stream: TextIO, epochs: int, batch_size: int) -> None:
+    def __init__(self, stream: TextIO, epochs: int, batch: int) -> None:
         self.stream = stream
         self.epochs = epochs
-        self.batch_size = batch_size
+        self.batch = batch
         self._drawn_at = 0.0
         self._visible = False
 
@@ -26,9 +26,9 @@ class ProgressBar:
         remaining = (self.epochs - epoch) * total + (total - done)
         eta = format_duration(remaining / speed) if speed > 0 else "?"
         # Counted like the mini-batches themselves: the last one of an epoch may be smaller.
-        batches = math.ceil(total / self.batch_size)
-        batch = math.ceil(done / self.batch_size)
-        text = (f"batch {batch:>{len(str(batches))}}/{batches}  cost {cost:.4f}"
+        batches = math.ceil(total / self.batch)
+        current = math.ceil(done / self.batch)
+        text = (f"batch {current:>{len(str(batches))}}/{batches}  cost {cost:.4f}"
                 f"  {speed:,.0f} ex/s  ETA {eta}")
         head = f"epoch {epoch}/{self.epochs} "
         width = shutil.get_terminal_size().columns - 1  # the last column would wrap the line

@@ -123,7 +123,7 @@ def main() -> int:
         QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                            points[-1])
     if args.target is not None:
-        button = window.backprop_view.findChild(QToolButton, f"targetDigit{args.target}")
+        button = window.findChild(QToolButton, f"targetDigit{args.target}")
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     run_for(args.seconds / 2)
 

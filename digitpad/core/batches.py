@@ -22,11 +22,11 @@ class ShuffledBatches:
         """How many examples of the current epoch have been handed out."""
         return self._pos
 
-    def next(self, batch_size: int) -> np.ndarray:
-        """The next batch of indices; the last batch of an epoch may be smaller."""
-        if batch_size < 1:
-            raise SettingsError(f"the batch size must be at least 1, not {batch_size}")
-        batch = self._order[self._pos : self._pos + batch_size]
+    def next(self, size: int) -> np.ndarray:
+        """The next `size` indices; the last batch of an epoch may be smaller."""
+        if size < 1:
+            raise SettingsError(f"the batch size must be at least 1, not {size}")
+        batch = self._order[self._pos : self._pos + size]
         self._pos += len(batch)
         if self._pos >= self.n:
             self.epoch += 1

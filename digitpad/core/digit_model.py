@@ -15,9 +15,9 @@ from digitpad.core.errors import ModelFileError
 from digitpad.core.network import Network
 from digitpad.core.paths import shown
 
-INPUTS, OUTPUTS = 784, 10  # 28×28 pixels in, one output per digit
-MAX_HIDDEN_LAYERS = 6
-MAX_NEURONS = 4096  # per hidden layer
+# 28×28 pixels in, one output per digit; the size limits are the settings' own.
+from digitpad.core.settings import INPUTS, MAX_HIDDEN_LAYERS, MAX_NEURONS
+from digitpad.core.settings import OUTPUT_NEURONS as OUTPUTS
 
 
 def load_digit_model(path: str | Path) -> Network:

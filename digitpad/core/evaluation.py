@@ -1,5 +1,6 @@
 """How well a network does on labelled digits: accuracy, cost and the confusion matrix."""
 
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -23,14 +24,33 @@ class Evaluation(NamedTuple):
 
 def evaluate(network: Network, images: np.ndarray, labels: np.ndarray) -> Evaluation:
     """Evaluate on (n, 28, 28) uint8 images with their (n,) labels."""
+    *_, whole = evaluations(network, images, labels)
+    return whole
+
+
+def evaluations(network: Network, images: np.ndarray, labels: np.ndarray) -> Iterator[Evaluation]:
+    """The evaluation of the first CHUNK examples, then of the first 2·CHUNK, ..., the last one
+    of them all. A caller may stop between chunks: a wide network takes a while over 10,000
+    digits, and a person waiting for a reset should not."""
     k = network.sizes[-1]
     confusion = np.zeros((k, k), dtype=np.int64)
-    total_cost = 0.0
+    total_cost, n = 0.0, 0
     for start in range(0, len(images), CHUNK):
         X = as_inputs(images[start : start + CHUNK], network.dtype)
         y = np.asarray(labels[start : start + CHUNK], dtype=np.int64)
         total_cost += network.cost(X, y) * len(y)
         # Count each (true, predicted) pair: np.add.at adds 1 once per example, even repeats.
         np.add.at(confusion, (y, network.predict(X)), 1)
-    n = max(len(images), 1)
-    return Evaluation(float(np.trace(confusion)) / n, total_cost / n, confusion)
+        n += len(y)
+        yield Evaluation(float(np.trace(confusion)) / n, total_cost / n, confusion.copy())
+    if n == 0:
+        yield Evaluation(0.0, 0.0, confusion)
+
+
+def per_digit_accuracy(confusion: np.ndarray) -> np.ndarray:
+    """For each true label (row), the fraction of its examples answered right: the diagonal
+    over the row's sum. NaN for a label with no examples."""
+    confusion = np.asarray(confusion)
+    per_row = confusion.sum(axis=1)
+    right = np.diag(confusion).astype(np.float64)
+    return np.divide(right, per_row, out=np.full(len(per_row), np.nan), where=per_row > 0)

@@ -1,26 +1,24 @@
 """A whole training run, epoch by epoch: what `digitpad train` does, usable from a notebook.
 
-    net = new_network(PRESETS["video"])
-    for report in train_epochs(net, load_mnist(), PRESETS["video"]):
+    settings = PRESETS["video"]
+    net = settings.new_network(seed=0)
+    for report in train_epochs(net, load_mnist(), settings):
         print(report.epoch, report.test_accuracy)
 
-Every epoch shows the network each training example once, in a new random order, in mini-batches;
-after each epoch the network is scored on the test set, which it never trains on.
+It drives the one training loop (core.sgd) for `settings.epochs` epochs, setting each epoch's
+learning rate by the schedule, and sums every epoch up in one report.
 """
 
 import math
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import NamedTuple
 
-import numpy as np
-
-from digitpad.core.augment import augment
-from digitpad.core.batches import ShuffledBatches
-from digitpad.core.evaluation import evaluate
-from digitpad.core.mnist import Mnist, as_inputs
+from digitpad.core.mnist import Mnist
 from digitpad.core.network import Network
-from digitpad.core.presets import Preset, check_preset
+from digitpad.core.settings import Settings
+from digitpad.core.sgd import SGD, Step
 
 
 class BatchProgress(NamedTuple):
@@ -40,62 +38,46 @@ class EpochReport(NamedTuple):
     seconds: float  # wall time of this epoch, test included
 
 
-def new_network(recipe: Preset, seed: int = 0) -> Network:
-    check_preset(recipe)
-    return Network(recipe.sizes, recipe.activation, recipe.output, recipe.cost, seed=seed)
-
-
-def learning_rate(recipe: Preset, epoch: int) -> float:
+def learning_rate(settings: Settings, epoch: int) -> float:
     """The learning rate of epoch `epoch` (0-based).
 
     "cosine" glides from lr down towards 0 along half a cosine wave: big steps while far from
     a minimum, small ones at the end to settle into it.
     """
-    if recipe.schedule == "cosine":
-        return recipe.lr * 0.5 * (1.0 + math.cos(math.pi * epoch / recipe.epochs))
-    return recipe.lr
+    if settings.schedule == "cosine":
+        return settings.lr * 0.5 * (1.0 + math.cos(math.pi * epoch / settings.epochs))
+    return settings.lr
 
 
 def train_epochs(
     network: Network,
     data: Mnist,
-    recipe: Preset,
+    settings: Settings,
     seed: int = 0,
     on_batch: Callable[[BatchProgress], None] | None = None,
 ) -> Iterator[EpochReport]:
-    """Train `network` in place, yielding a report after every epoch.
+    """Train `network` in place for settings.epochs epochs, yielding a report after each.
 
     Network.train_step raises DivergedError if the cost becomes NaN or infinite; the network
     then holds the weights of the step before (callers should not save them as a result).
     `on_batch` is called after every mini-batch, for progress displays.
     """
-    check_preset(recipe)
-    images, labels = data.train_images, data.train_labels
-    n = len(labels)
-    batches = ShuffledBatches(n, seed)
-    rng = np.random.default_rng(seed)  # for the augmentation
-    run_started = time.perf_counter()
-    trained = 0  # examples, over the whole run
-
-    for epoch in range(recipe.epochs):
-        started = time.perf_counter()
-        lr = learning_rate(recipe, epoch)
-        cost_sum = 0.0
-        while batches.epoch == epoch:
-            idx = batches.next(recipe.batch)
-            # Inputs are made per mini-batch: the uint8 images stay the only full copy in memory.
-            if recipe.augment:
-                X = augment(images[idx], rng)
-            else:
-                X = as_inputs(images[idx], network.dtype)
-            stats = network.train_step(X, labels[idx], lr, recipe.l2, recipe.momentum)
-            cost_sum += stats.cost * len(idx)
-            trained += len(idx)
+    sgd = SGD(network, data, replace(settings, lr=learning_rate(settings, 0)), seed)
+    run_started = epoch_started = time.perf_counter()
+    trained, cost_sum = 0, 0.0  # examples over the whole run; their costs over this epoch
+    for event in sgd:
+        if isinstance(event, Step):
+            trained += event.examples
+            cost_sum += event.cost * event.examples
             if on_batch is not None:
-                done = batches.position or n  # position wraps to 0 after the last batch
                 speed = trained / max(time.perf_counter() - run_started, 1e-9)
-                on_batch(BatchProgress(epoch + 1, done, n, cost_sum / done, speed))
-
-        test = evaluate(network, data.test_images, data.test_labels)
-        yield EpochReport(epoch + 1, lr, cost_sum / n, test.accuracy, test.cost,
-                          time.perf_counter() - started)
+                on_batch(BatchProgress(event.epoch + 1, event.done, event.total,
+                                       cost_sum / event.done, speed))
+            continue
+        yield EpochReport(event.epoch, sgd.settings.lr, cost_sum / len(data.train_labels),
+                          event.test.accuracy, event.test.cost,
+                          time.perf_counter() - epoch_started)
+        if event.epoch == settings.epochs:
+            return
+        sgd.settings = replace(settings, lr=learning_rate(settings, event.epoch))
+        epoch_started, cost_sum = time.perf_counter(), 0.0

@@ -1,6 +1,7 @@
 """Mini-batch SGD on a worker thread, with what it has done published for the GUI to read.
 
-The GUI thread never runs a training step. Controls reach the worker through a few fields
+The loop itself is core.sgd's; the trainer runs it a step at a time. The GUI thread never runs
+a training step. Controls reach the worker through a few fields
 guarded by one condition variable and read between steps; results come back as a Snapshot
 whose arrays are views into preallocated histories (written once, never changed), so reading
 one costs the GUI almost nothing however fast the worker goes.
@@ -17,14 +18,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from digitpad.core.augment import augment
-from digitpad.core.batches import ShuffledBatches
 from digitpad.core.errors import DivergedError
-from digitpad.core.evaluation import CHUNK, evaluate
-from digitpad.core.mnist import as_inputs
 from digitpad.core.network import Network
+from digitpad.core.settings import Settings
+from digitpad.core.sgd import SGD, Epoch, Step
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from digitpad.core.mnist import Mnist
 
 # How often the worker refreshes the weight copy the GUI predicts with.
@@ -34,18 +35,21 @@ SNAPSHOT_INTERVAL_S = 1 / 30
 # bounded however long training runs.
 HISTORY_STEPS = 1 << 17
 
+# What can stop training by itself (Failure.kind).
+DIVERGED = "diverged"  # the cost became NaN or infinite; the last good weights are kept
+OUT_OF_MEMORY = "out of memory"
+UNEXPECTED = "unexpected"  # a bug: its type and text are in Failure.detail, the log has more
+
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Hyperparameters:
-    """Read by the worker before every step: a change applies from the next step on."""
+@dataclass(frozen=True)
+class Failure:
+    """Why training stopped by itself: what went wrong, for the ui to put into words."""
 
-    lr: float = 0.5
-    batch_size: int = 100
-    l2: float = 0.0
-    momentum: float = 0.0
-    augment: bool = False
+    kind: str  # DIVERGED, OUT_OF_MEMORY or UNEXPECTED
+    step: int  # the step that failed: steps done before it, plus one
+    detail: str = ""  # DivergedError's explanation, or the unexpected error's type and text
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,12 @@ class Snapshot:
     epochs: list[EpochResult]
     network: Network  # a recent copy of the weights, safe to use on any thread
     is_running: bool
-    error: str | None  # why training stopped by itself, for the user
-    diverged: bool = False  # the error is a diverging cost (a smaller learning rate helps)
+    error: Failure | None  # why training stopped by itself
+
+    @property
+    def diverged(self) -> bool:
+        """The error is a diverging cost (a smaller learning rate helps)."""
+        return self.error is not None and self.error.kind == DIVERGED
 
 
 @dataclass
@@ -115,23 +123,22 @@ class _History:
 
 
 class Trainer:
+    """Runs core.sgd's loop on a worker thread, a step at a time, as the controls ask."""
+
     def __init__(
         self,
         network: Network,
         data: Mnist | None = None,
-        hyper: Hyperparameters | None = None,
+        settings: Settings | None = None,
         seed: int = 0,
     ) -> None:
-        self.hyper = hyper or Hyperparameters()
+        self._settings = settings or Settings()
         self._seed = seed
         self._cond = threading.Condition()
         self._running = False
         self._pending_steps = 0
         self._busy = False
         self._closed = False
-        self._error: str | None = None
-        self._diverged = False
-        self._interrupted = False  # reset() or close() is waiting: stop scoring the test set
         self._data: Mnist | None = None
         self._install(network)
         if data is not None:
@@ -146,12 +153,18 @@ class Trainer:
         return self._network
 
     @property
+    def settings(self) -> Settings:
+        """The settings of this run, with the newest step settings (see change_settings)."""
+        with self._cond:
+            return self._settings
+
+    @property
     def steps(self) -> int:
         return self._history.count
 
     @property
     def epoch(self) -> int:
-        return self._batches.epoch if self._batches else 0
+        return self._epoch
 
     @property
     def is_running(self) -> bool:
@@ -167,22 +180,19 @@ class Trainer:
 
     def snapshot(self) -> Snapshot:
         with self._cond:
-            h, batches = self._history, self._batches
-            fraction = batches.position / batches.n if batches else 0.0
-            costs, norms = h.recorded()
+            costs, norms = self._history.recorded()
             return Snapshot(
-                steps=h.count,
-                epoch=batches.epoch if batches else 0,
-                epoch_fraction=fraction,
+                steps=self._history.count,
+                epoch=self._epoch,
+                epoch_fraction=self._epoch_fraction,
                 examples_per_second=self._speed if self._running else 0.0,
-                dropped=h.dropped,
+                dropped=self._history.dropped,
                 batch_costs=costs,
                 grad_norms=norms,
                 epochs=list(self._epochs),
                 network=self._published,
                 is_running=self._running,
                 error=self._error,
-                diverged=self._diverged,
             )
 
     # ---- controls (any thread) --------------------------------------------------------------
@@ -190,13 +200,19 @@ class Trainer:
     def set_data(self, data: Mnist) -> None:
         with self._cond:
             self._data = data
-            self._batches = ShuffledBatches(len(data.train_labels), seed=self._seed)
+            self._start_loop()
+
+    def change_settings(self, settings: Settings) -> None:
+        """Train with the learning rate, batch size and augmentation of `settings` from the next
+        step on. The other settings describe the whole run: they change with reset()."""
+        with self._cond:
+            self._settings = self._settings.with_step_settings_of(settings)
 
     def start(self) -> None:
         with self._cond:
             if self._data is None:
                 return
-            self._running, self._error, self._diverged = True, None, False
+            self._running, self._error = True, None
             self._cond.notify_all()
 
     def pause(self) -> None:
@@ -212,19 +228,21 @@ class Trainer:
             if self._data is None or self._running:
                 return
             self._pending_steps += 1
-            self._error, self._diverged = None, False
+            self._error = None
             self._cond.notify_all()
 
-    def reset(self, network: Network) -> None:
-        """Pause and start over with `network` (new random weights, or new settings)."""
+    def reset(self, network: Network, settings: Settings | None = None) -> None:
+        """Pause and start over with `network` (new random weights, or new settings), and with
+        `settings` if given."""
         with self._cond:
             self._running = False
             self._pending_steps = 0
-            self._interrupted = True
+            self._interrupt()
             while self._busy:  # never swap the network under a running step
                 self._cond.wait()
+            if settings is not None:
+                self._settings = settings
             self._install(network)
-            self._interrupted = False
 
     def wait_idle(self, timeout: float = 5.0) -> bool:
         """Block until no step is running or requested (used by tests and scripts)."""
@@ -242,7 +260,7 @@ class Trainer:
         with self._cond:
             self._closed = True
             self._running = False
-            self._interrupted = True
+            self._interrupt()
             self._cond.notify_all()
         self._worker.join()
 
@@ -255,12 +273,21 @@ class Trainer:
         self._published_step = 0
         self._history = _History(len(network.weights))
         self._epochs: list[EpochResult] = []
-        self._batches = (
-            ShuffledBatches(len(self._data.train_labels), seed=self._seed) if self._data else None
-        )
+        self._epoch, self._epoch_fraction = 0, 0.0
         self._speed = 0.0
-        self._error, self._diverged = None, False
-        self._rng = np.random.default_rng(self._seed)
+        self._error: Failure | None = None
+        self._start_loop()
+
+    def _start_loop(self) -> None:
+        """A new SGD loop for the network and data (none until there is data)."""
+        self._sgd = None if self._data is None else SGD(
+            self._network, self._data, self._settings, self._seed)
+        self._events: Iterator[Step | Epoch] | None = None if self._sgd is None else iter(self._sgd)
+
+    def _interrupt(self) -> None:
+        """Stop the loop's test-set scoring at the next chunk (reset and close wait for it)."""
+        if self._sgd is not None:
+            self._sgd.interrupt()
 
     def _run(self) -> None:
         # One BLAS thread: the other core stays free for the GUI, whose event loop would
@@ -275,14 +302,12 @@ class Trainer:
                     if self._pending_steps:
                         self._pending_steps -= 1
                     self._busy = True
-                    hyper = Hyperparameters(**vars(self.hyper))
+                    self._sgd.settings = self._settings
+                    failed_step = self._history.count + 1
                 try:
-                    self._train_one_batch(hyper)
-                except Exception as e:  # a bug, or no memory: say so and keep the worker alive
-                    log.exception("training step failed")
-                    with self._cond:
-                        self._running, self._pending_steps = False, 0
-                        self._error = f"Training stopped: {_explain(e)}"
+                    self._advance()
+                except Exception as e:
+                    self._stop(failed_step, e)
                 finally:
                     with self._cond:
                         if not (self._running or self._pending_steps):
@@ -290,31 +315,39 @@ class Trainer:
                         self._busy = False
                         self._cond.notify_all()
 
-    def _train_one_batch(self, hyper: Hyperparameters) -> None:
-        data, batches, net = self._data, self._batches, self._network
-        started = time.perf_counter()
-        epoch_before = batches.epoch
-        idx = batches.next(hyper.batch_size)
-        images, y = data.train_images[idx], data.train_labels[idx]
-        X = augment(images, self._rng) if hyper.augment else as_inputs(images, net.dtype)
-        try:
-            stats = net.train_step(X, y, hyper.lr, hyper.l2, hyper.momentum)
-        except DivergedError as e:
-            with self._cond:
-                self._running, self._pending_steps = False, 0
-                self._error = f"Training paused: {e}. The last good weights are kept."
-                self._diverged = True
-            return
+    def _advance(self) -> None:
+        """One step of the loop, and the test set's score when the step ends an epoch."""
+        step = next(self._events)
         with self._cond:
-            self._history.append(stats.cost, stats.grad_norms)
-            self._measure_speed(len(idx), time.perf_counter() - started)
-        if batches.epoch != epoch_before:
-            result = self._evaluate(batches.epoch)
-            if result is not None:
+            self._history.append(step.cost, step.grad_norms)
+            self._epoch = step.epoch + step.ends_epoch
+            self._epoch_fraction = 0.0 if step.ends_epoch else step.done / step.total
+            self._measure_speed(step.examples, step.seconds)
+        if step.ends_epoch:
+            scored = next(self._events, None)  # None if a reset or close interrupted it
+            if scored is not None:
+                test = scored.test
+                result = EpochResult(scored.epoch, scored.step, test.cost, test.accuracy,
+                                     test.confusion)
                 with self._cond:
                     self._epochs.append(result)
         if time.monotonic() - self._published_at >= SNAPSHOT_INTERVAL_S:
             self._publish()
+
+    def _stop(self, step: int, error: Exception) -> None:
+        """A step failed: stop training, say what went wrong, and keep the worker alive. The
+        loop goes on from the next mini-batch when asked again."""
+        if isinstance(error, DivergedError):
+            failure = Failure(DIVERGED, step, str(error))
+        elif isinstance(error, MemoryError):
+            failure = Failure(OUT_OF_MEMORY, step)
+        else:  # a bug
+            log.error("training step %d failed", step, exc_info=error)
+            failure = Failure(UNEXPECTED, step, f"{type(error).__name__}: {error}")
+        with self._cond:
+            self._running, self._pending_steps = False, 0
+            self._error = failure
+            self._events = iter(self._sgd)
 
     def _publish(self) -> None:
         """Hand the GUI a copy of the current weights (safe to use while training goes on)."""
@@ -332,26 +365,3 @@ class Trainer:
         # An exponential average over roughly the last hundred steps.
         current = examples / max(seconds, 1e-9)
         self._speed = current if self._speed == 0 else 0.99 * self._speed + 0.01 * current
-
-    def _evaluate(self, epoch: int) -> EpochResult | None:
-        """Score the network on the test set, a chunk at a time: a reset or a closing window
-        waits for one chunk at most, not the whole set. None if interrupted."""
-        images, labels = self._data.test_images, self._data.test_labels
-        correct, total_cost, confusion = 0, 0.0, None
-        for start in range(0, len(labels), CHUNK):
-            if self._interrupted:
-                return None
-            part = evaluate(self._network, images[start : start + CHUNK],
-                            labels[start : start + CHUNK])
-            correct += int(np.trace(part.confusion))
-            total_cost += part.cost * part.count
-            confusion = part.confusion if confusion is None else confusion + part.confusion
-        n = max(len(labels), 1)
-        return EpochResult(epoch, self._history.count, total_cost / n, correct / n, confusion)
-
-
-def _explain(error: Exception) -> str:
-    """A failed step, in words for the user."""
-    if isinstance(error, MemoryError):
-        return "there is not enough memory for this network and batch size. Try smaller ones."
-    return f"an unexpected error ({type(error).__name__}: {error})."

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from digitpad.training.trainer import Snapshot
 from digitpad.ui import theme
+from digitpad.ui.frame import Change, Frame
 from digitpad.ui.plot_data import DecimatedSeries, MovingAverage, RangeFollower
 from digitpad.ui.theme import add_legend_below
 
@@ -97,6 +98,11 @@ class CostPlot(pg.PlotWidget):
         self._range.reset(100, (0, 1))
         self.placeholder.setPos(50, 0.5)
         self.accuracy_view.setYRange(0, 100, padding=0)
+
+    def show_frame(self, frame: Frame) -> None:
+        if Change.RUN in frame.changed:
+            self.clear_history()
+        self.show_snapshot(frame.snapshot)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Plot the history in `snapshot`; cheap when nothing is new."""

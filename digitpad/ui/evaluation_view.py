@@ -24,8 +24,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from digitpad.core.evaluation import per_digit_accuracy
 from digitpad.training.trainer import EpochResult
 from digitpad.ui import theme
+from digitpad.ui.frame import Frame
+from digitpad.ui.inspector import InspectorView
 from digitpad.ui.tooltips import show_tooltip_for_part
 
 PLACEHOLDER = ("The test results appear after the first epoch (one pass over the 60,000 "
@@ -40,8 +43,13 @@ _MARGIN = 8.0
 _GAP = 8.0  # between the matrix and the per-digit accuracy column
 
 
-class EvaluationView(QWidget):
+class EvaluationView(InspectorView):
     """The last epoch's confusion matrix on the test set, with each digit's accuracy."""
+
+    title = "Test mistakes"
+    tooltip = "Which test digits the network gets wrong, and what it takes them for"
+    refresh_hz = 10.0
+    refresh_hz_while_drawing = 6.0
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -49,12 +57,14 @@ class EvaluationView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._count = 0  # len() of the epoch list last given
         self._last: EpochResult | None = None  # its last element
-        self._dirty = False  # _last changed since what is drawn was worked out
         self._shown: _Shown | None = None
         self._layout_cache: _Layout | None = None
         self.setAccessibleName("Test results")
 
     # ---- input ----------------------------------------------------------------------------
+
+    def show_frame(self, frame: Frame) -> None:
+        self.show_epochs(frame.snapshot.epochs)
 
     def show_epochs(self, epochs: list[EpochResult]) -> None:
         """Show the last of these per-epoch results (an empty list: the placeholder). Cheap when
@@ -63,47 +73,44 @@ class EvaluationView(QWidget):
         if len(epochs) == self._count and last is self._last:
             return
         self._count, self._last = len(epochs), last
-        self._dirty = True
-        if self.isVisible():
-            self._refresh()
-            self.update()
+        self.input_changed()
 
     # ---- read-only accessors (for tests and automation) ---------------------------------------
 
     def epoch(self) -> int | None:
         """The epoch shown, or None before the first."""
-        self._ensure_current()
+        self.ensure_current()
         return None if self._shown is None else self._shown.epoch
 
     def confusion(self) -> np.ndarray | None:
         """A copy of the matrix shown (row = true digit, column = answer), or None."""
-        self._ensure_current()
+        self.ensure_current()
         if self._shown is None or self._shown.confusion is None:
             return None
         return self._shown.confusion.copy()
 
     def per_digit_accuracy(self) -> np.ndarray | None:
         """For each digit, the fraction of its test examples answered right (NaN if it has none)."""
-        self._ensure_current()
+        self.ensure_current()
         if self._shown is None or self._shown.accuracy is None:
             return None
         return self._shown.accuracy.copy()
 
     def title_text(self) -> str:
         """The title line, or the placeholder before the first epoch."""
-        self._ensure_current()
+        self.ensure_current()
         return PLACEHOLDER if self._shown is None else self._shown.title
 
     def cell_rect(self, true: int, answer: int) -> QRectF:
         """Where the cell of (true digit, network's answer) is drawn, in widget coordinates."""
-        self._ensure_current()
+        self.ensure_current()
         layout = self._layout()
         return QRectF(layout.left + answer * layout.cell_w, layout.top + true * layout.cell_h,
                       layout.cell_w, layout.cell_h)
 
     def tooltip_at(self, pos: QPointF) -> str:
         """What the tooltip says at this point of the widget."""
-        self._ensure_current()
+        self.ensure_current()
         shown = self._shown
         if shown is None:
             return PLACEHOLDER
@@ -134,13 +141,9 @@ class EvaluationView(QWidget):
 
     # ---- working out what to show (when the input changes, never in paintEvent) ----------------
 
-    def _ensure_current(self) -> None:
-        if self._dirty:
-            self._refresh()
-
-    def _refresh(self) -> None:
-        self._dirty = False
+    def refresh(self) -> None:
         self._layout_cache = None
+        self.update()
         last = self._last
         if last is None:
             self._shown = None
@@ -149,9 +152,7 @@ class EvaluationView(QWidget):
         total = 10_000
         if last.confusion is not None:
             confusion = np.array(last.confusion, dtype=np.int64)
-            per_row = confusion.sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                accuracy = np.where(per_row > 0, np.diag(confusion) / per_row, np.nan)
+            accuracy = per_digit_accuracy(confusion)
             total = int(confusion.sum())
         title = f"Test digits after epoch {last.epoch}: {100 * last.test_accuracy:.1f}% right"
         self._shown = _Shown(last.epoch, title, confusion, accuracy, total)
@@ -240,10 +241,6 @@ class EvaluationView(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(300, 240)
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self._ensure_current()
-
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
@@ -254,7 +251,7 @@ class EvaluationView(QWidget):
         return show_tooltip_for_part(self, event) or super().event(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        self._ensure_current()  # only if it was hidden when the results came: normally a no-op
+        self.ensure_current()  # only if it was hidden when the results came: normally a no-op
         layout = self._layout()
         palette = self.palette()
         title_font, small_font = self._fonts()

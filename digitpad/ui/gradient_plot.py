@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from digitpad.training.trainer import Snapshot
 from digitpad.ui import theme
+from digitpad.ui.frame import Change, Frame
 from digitpad.ui.plot_data import DecimatedSeries, MovingAverage, RangeFollower
 from digitpad.ui.theme import add_legend_below
 
@@ -30,9 +31,15 @@ def layer_names(sizes: tuple[int, ...]) -> list[str]:
 
 
 class GradientPlot(pg.PlotWidget):
+    title = "Gradients"
+    tooltip = "How hard backprop nudges each layer's weights, step after step"
+    refresh_hz = 10.0
+    refresh_hz_while_drawing = 6.0
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("gradientPlot")
+
         self.setMinimumSize(320, 180)
         self.setToolTip(
             "How hard each layer's weights are being nudged: the size of the gradient "
@@ -88,6 +95,13 @@ class GradientPlot(pg.PlotWidget):
         for curve in self.curves:
             curve.setData([], [])
         self._range.reset(100, (-2.1, 0.1))  # 0.01 to 1, widened as the data needs
+
+    def show_frame(self, frame: Frame) -> None:
+        """Plot the frame's gradient sizes, hidden or not: each frame adds only its new steps,
+        while catching up on many at once when the tab is chosen would stall the window."""
+        if Change.RUN in frame.changed or frame.network.sizes != self._sizes:
+            self.set_layers(frame.network.sizes)
+        self.show_snapshot(frame.snapshot)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         steps = snapshot.steps

@@ -47,3 +47,11 @@ class NoticeBar(QFrame):
         self.action.setText(action)
         self.action.setVisible(bool(action))
         self.show()
+
+    def show_training_stopped(self, error: str, diverged: bool) -> None:
+        """Why training stopped by itself; a diverging cost gets its remedy as the action."""
+        if diverged:
+            self.show_message(f"{error} A smaller learning rate takes smaller steps downhill and "
+                              "does not overshoot.", "Halve the learning rate")
+        else:
+            self.show_message(error)

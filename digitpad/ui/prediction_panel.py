@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from digitpad.ui import theme
 from digitpad.ui.digit_image import DigitImage
+from digitpad.ui.frame import Change, Frame
 from digitpad.ui.prediction_bars import PredictionBars
 
 
@@ -69,6 +70,12 @@ class PredictionPanel(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "confidence_label"):
             self._apply_palette()
+
+    def show_frame(self, frame: Frame) -> None:
+        if Change.DRAWING in frame.changed:
+            self.set_seen(frame.seen)
+        if frame.changed & (Change.DRAWING | Change.WEIGHTS):
+            self.show_outputs(frame.outputs)
 
     def set_seen(self, image: np.ndarray | None) -> None:
         """The 28×28 input the network gets (None: nothing drawn)."""

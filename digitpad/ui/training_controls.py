@@ -1,5 +1,6 @@
 """The training panel: Start/Pause, Step, Reset, a preset, and the knobs of the learning rule.
 
+The panel shows one core Settings and emits settings_changed(settings) when a knob changes it.
 Two kinds of knobs. The learning rate, batch size and augmentation are read by the trainer
 before every step, so changing them mid-run takes effect at once. The network's shape (hidden
 layers, activation, output, cost) and the L2 and momentum settings describe a whole run: they
@@ -7,6 +8,8 @@ apply when the network is reset, and the panel says so while a change is waiting
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent
@@ -28,29 +31,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitpad.core.activations import ACTIVATIONS
-from digitpad.core.costs import COSTS, OUTPUTS
-from digitpad.core.presets import PRESETS
-from digitpad.ui import theme
-from digitpad.ui.training_settings import (
-    INPUTS,
+from digitpad.core.errors import SettingsError
+from digitpad.core.presets import PRESETS, SUMMARIES
+from digitpad.core.settings import (
+    ABOUT,
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
-    OUTPUT_NEURONS,
-    TrainingSettings,
-    describe_network,
+    Settings,
     format_hidden,
     parse_hidden,
 )
+from digitpad.ui import theme
+from digitpad.ui.training_settings import (
+    describe_network,
+    same_as_shown,
+    waiting_for_reset,
+)
+
+DECIMALS = 6  # of the number fields
 
 
 class CompactDoubleSpinBox(QDoubleSpinBox):
-    """A spin box that shows 0.5 rather than 0.500000."""
+    """A spin box for a setting's number, that shows 0.5 rather than 0.500000."""
 
-    def __init__(self, minimum: float, maximum: float, parent: QWidget | None = None) -> None:
+    def __init__(self, setting: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setDecimals(6)
-        self.setRange(minimum, maximum)
+        self.setDecimals(DECIMALS)
+        limits, step = ABOUT[setting].limits, 10.0 ** -DECIMALS
+        # An open end of the range is not a value: the nearest one the box can show is.
+        self.setRange(limits.low + step if limits.low_open else limits.low,
+                      limits.high - step if limits.high_open else limits.high)
         self.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
         # Apply a typed value on Enter or when leaving the field, not at every keystroke:
         # typing "0.05" must not train a few steps at 0 on the way.
@@ -83,15 +93,17 @@ def _is_typed_text(event: QKeyEvent) -> bool:
 
 
 class TrainingControls(QWidget):
-    """The right-hand panel. The window connects its buttons and reads settings()."""
+    """The right-hand panel. The window connects its buttons and hears settings_changed."""
 
-    step_settings_changed = Signal()  # learning rate, batch size or augmentation changed
-    reset_settings_changed = Signal()  # something that needs a reset changed
+    # The settings shown, whenever a knob changes them. While the hidden layers field holds no
+    # valid list, they keep the last valid one (a Reset is refused then; see settings()).
+    settings_changed = Signal(object)  # Settings
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trainingControls")
-        self._applied = TrainingSettings()
+        self._shown = self._applied = PRESETS["video"]
+        self._hidden_valid = True
         self._updating = False  # True while the panel sets its own widgets
 
         layout = QVBoxLayout(self)
@@ -105,7 +117,7 @@ class TrainingControls(QWidget):
         for combo in self.findChildren(QComboBox):
             combo.installEventFilter(self._keep_typed_keys)
 
-        self.set_settings(TrainingSettings.from_preset(PRESETS["video"]))
+        self.set_settings(PRESETS["video"])
         self.mark_applied()
         self.set_data_ready(False)
 
@@ -150,12 +162,10 @@ class TrainingControls(QWidget):
         self.preset_combo = QComboBox()
         self.preset_combo.setObjectName("presetCombo")
         for name, preset in PRESETS.items():
-            shape = "-".join(str(s) for s in (INPUTS, *preset.hidden, OUTPUT_NEURONS))
+            shape = "-".join(str(s) for s in preset.sizes)
             self.preset_combo.addItem(f"{name.capitalize()}: {shape}", name)
-            summary = getattr(preset, "summary", "")
-            if summary:
-                self.preset_combo.setItemData(self.preset_combo.count() - 1, summary,
-                                              Qt.ItemDataRole.ToolTipRole)
+            self.preset_combo.setItemData(self.preset_combo.count() - 1, SUMMARIES[name],
+                                          Qt.ItemDataRole.ToolTipRole)
         self.preset_combo.addItem("Custom", None)
         self.preset_combo.setToolTip(
             "Ready-made settings.\n"
@@ -182,7 +192,7 @@ class TrainingControls(QWidget):
         box = QGroupBox("Each step (applies right away)")
         form = self._form(box)
 
-        self.lr_spin = CompactDoubleSpinBox(0.0001, 100.0)
+        self.lr_spin = CompactDoubleSpinBox("lr")
         self.lr_spin.setObjectName("learningRate")
         self._add_row(form, "&Learning rate", self.lr_spin,
             "How big a step downhill each update takes: every weight moves by\n"
@@ -192,7 +202,7 @@ class TrainingControls(QWidget):
 
         self.batch_spin = QSpinBox()
         self.batch_spin.setObjectName("batchSize")
-        self.batch_spin.setRange(1, 10000)
+        self.batch_spin.setRange(int(ABOUT["batch"].limits.low), int(ABOUT["batch"].limits.high))
         self.batch_spin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
         self.batch_spin.setKeyboardTracking(False)
         self._add_row(form, "&Batch size", self.batch_spin,
@@ -209,8 +219,8 @@ class TrainingControls(QWidget):
             "drawings better;\ntraining is a little slower.")
 
         for widget in (self.lr_spin, self.batch_spin):
-            widget.valueChanged.connect(self._step_setting_changed)
-        self.augment_check.toggled.connect(self._step_setting_changed)
+            widget.valueChanged.connect(self._knob_changed)
+        self.augment_check.toggled.connect(self._knob_changed)
         return box
 
     def _build_network_box(self) -> QGroupBox:
@@ -224,24 +234,24 @@ class TrainingControls(QWidget):
             "Neurons in each hidden layer between the 784 pixels and the 10 answers,\n"
             "separated by commas: '16, 16' is the video's network, '100' one wider layer.")
 
-        self.activation_combo = self._combo("activationCombo", ACTIVATIONS)
+        self.activation_combo = self._combo("activationCombo", ABOUT["activation"].choices)
         self._add_row(form, "A&ctivation", self.activation_combo,
             "How a hidden neuron turns its weighted input into its output.\nsigmoid: a soft "
             "on/off between 0 and 1; relu: zero below 0, then straight up;\ntanh: like "
             "sigmoid but from -1 to 1.")
 
-        self.output_combo = self._combo("outputCombo", OUTPUTS)
+        self.output_combo = self._combo("outputCombo", ABOUT["output"].choices)
         self._add_row(form, "&Output", self.output_combo,
             "How the ten output neurons answer.\nsoftmax: ten probabilities that add up to 1; "
             "sigmoid: each digit gets its own 0–1 score.")
 
-        self.cost_combo = self._combo("costCombo", COSTS)
+        self.cost_combo = self._combo("costCombo", ABOUT["cost"].choices)
         self._add_row(form, "C&ost", self.cost_combo,
             "How an answer's wrongness is measured.\nquadratic: add up the squares of the "
             "differences from the right answer;\ncross_entropy: punishes confident wrong "
             "answers hard, so it learns faster from them.")
 
-        self.l2_spin = CompactDoubleSpinBox(0.0, 100.0)
+        self.l2_spin = CompactDoubleSpinBox("l2")
         self.l2_spin.setObjectName("l2Spin")
         self._add_row(form, "L&2", self.l2_spin,
             "Weight decay: a cost for large weights, which pulls every weight a little "
@@ -251,7 +261,7 @@ class TrainingControls(QWidget):
             "as the 60,000 training digits mean a λ about 600 times larger for batches "
             "of 100.)")
 
-        self.momentum_spin = CompactDoubleSpinBox(0.0, 0.99)
+        self.momentum_spin = CompactDoubleSpinBox("momentum")
         self.momentum_spin.setObjectName("momentumSpin")
         self.momentum_spin.setSingleStep(0.1)
         self._add_row(form, "&Momentum", self.momentum_spin,
@@ -264,11 +274,11 @@ class TrainingControls(QWidget):
         self.reset_hint.setWordWrap(True)
         form.addRow(self.reset_hint)
 
-        self.hidden_edit.textChanged.connect(self._reset_setting_changed)
+        self.hidden_edit.textChanged.connect(self._knob_changed)
         for combo in (self.activation_combo, self.output_combo, self.cost_combo):
-            combo.currentIndexChanged.connect(self._reset_setting_changed)
+            combo.currentIndexChanged.connect(self._knob_changed)
         for spin in (self.l2_spin, self.momentum_spin):
-            spin.valueChanged.connect(self._reset_setting_changed)
+            spin.valueChanged.connect(self._knob_changed)
         return box
 
     @staticmethod
@@ -298,33 +308,19 @@ class TrainingControls(QWidget):
 
     # ---- state ----------------------------------------------------------------------------
 
-    def settings(self) -> TrainingSettings | None:
+    def settings(self) -> Settings | None:
         """The settings shown, or None while the hidden layers field is not valid."""
-        hidden = parse_hidden(self.hidden_edit.text())
-        if hidden is None:
-            return None
-        return TrainingSettings(
-            hidden=hidden,
-            activation=self.activation_combo.currentData(),
-            output=self.output_combo.currentData(),
-            cost=self.cost_combo.currentData(),
-            lr=self.lr_spin.value(),
-            batch=self.batch_spin.value(),
-            l2=self.l2_spin.value(),
-            momentum=self.momentum_spin.value(),
-            augment=self.augment_check.isChecked(),
-        )
+        return self._shown if self._hidden_valid else None
 
-    def set_settings(self, settings: TrainingSettings) -> None:
+    def set_settings(self, settings: Settings) -> None:
+        """Show `settings` (the ones the panel does not show, such as epochs, are kept too)."""
         self._updating = True
         try:
             self.hidden_edit.setText(format_hidden(settings.hidden))
             for combo, value in ((self.activation_combo, settings.activation),
                                  (self.output_combo, settings.output),
                                  (self.cost_combo, settings.cost)):
-                index = combo.findData(value)
-                if index >= 0:
-                    combo.setCurrentIndex(index)
+                combo.setCurrentIndex(combo.findData(value))
             self.lr_spin.setValue(settings.lr)
             self.batch_spin.setValue(settings.batch)
             self.l2_spin.setValue(settings.l2)
@@ -332,11 +328,14 @@ class TrainingControls(QWidget):
             self.augment_check.setChecked(settings.augment)
         finally:
             self._updating = False
-        self._refresh()
-        self.step_settings_changed.emit()
-        self.reset_settings_changed.emit()
+        self._shown, self._hidden_valid = settings, True
+        self._knob_changed()
 
-    def mark_applied(self, settings: TrainingSettings | None = None) -> None:
+    def change(self, **values) -> None:  # noqa: ANN003 - settings by name
+        """Show the settings with these values changed, say lr=0.25 (checked by Settings)."""
+        self.set_settings(replace(self._shown, **values))
+
+    def mark_applied(self, settings: Settings | None = None) -> None:
         """The network now being trained was built with `settings` (default: those shown)."""
         applied = settings or self.settings()
         if applied is not None:
@@ -344,7 +343,7 @@ class TrainingControls(QWidget):
         self._refresh()
 
     @property
-    def applied(self) -> TrainingSettings:
+    def applied(self) -> Settings:
         return self._applied
 
     def set_data_ready(self, ready: bool) -> None:
@@ -367,22 +366,39 @@ class TrainingControls(QWidget):
 
     def choose_preset(self, name: str) -> None:
         """Fill in every setting from PRESETS[name]; the network ones wait for a reset."""
-        self.set_settings(TrainingSettings.from_preset(PRESETS[name]))
+        self.set_settings(PRESETS[name])
 
     def _preset_chosen(self, index: int) -> None:
         name = self.preset_combo.itemData(index)
         if name is not None:
             self.choose_preset(name)
 
-    def _step_setting_changed(self) -> None:
-        if not self._updating:
-            self._refresh()
-            self.step_settings_changed.emit()
+    def _knob_changed(self) -> None:
+        if self._updating:
+            return
+        self._shown = self._read_knobs()
+        self._refresh()
+        self.settings_changed.emit(self._shown)
 
-    def _reset_setting_changed(self) -> None:
-        if not self._updating:
-            self._refresh()
-            self.reset_settings_changed.emit()
+    def _read_knobs(self) -> Settings:
+        """The settings the knobs show; the hidden layers stay as they were while the field's
+        text is not a valid list (self._hidden_valid says which)."""
+        try:
+            hidden, self._hidden_valid = parse_hidden(self.hidden_edit.text()), True
+        except SettingsError:
+            hidden, self._hidden_valid = self._shown.hidden, False
+        return replace(
+            self._shown,
+            hidden=hidden,
+            activation=self.activation_combo.currentData(),
+            output=self.output_combo.currentData(),
+            cost=self.cost_combo.currentData(),
+            lr=self.lr_spin.value(),
+            batch=self.batch_spin.value(),
+            l2=self.l2_spin.value(),
+            momentum=self.momentum_spin.value(),
+            augment=self.augment_check.isChecked(),
+        )
 
     def _refresh(self) -> None:
         """Update the preset shown, the network description and the 'Reset to apply' hint."""
@@ -393,7 +409,7 @@ class TrainingControls(QWidget):
         preset_index = self.preset_combo.count() - 1  # Custom
         if current is not None:
             for i in range(self.preset_combo.count() - 1):
-                if TrainingSettings.from_preset(PRESETS[self.preset_combo.itemData(i)]) == current:
+                if same_as_shown(PRESETS[self.preset_combo.itemData(i)], current):
                     preset_index = i
         self.preset_combo.setCurrentIndex(preset_index)
 
@@ -408,7 +424,7 @@ class TrainingControls(QWidget):
                 f"(at most {MAX_HIDDEN_LAYERS} layers of {MAX_NEURONS}).", warn)
             return
         self.hidden_edit.setStyleSheet("")
-        pending = current.differences(self._applied)
+        pending = waiting_for_reset(current, self._applied)
         if pending:
             self._show_hint(f"⟲ Press Reset (R) to apply: {', '.join(pending)}.", warn)
         else:

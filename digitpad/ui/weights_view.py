@@ -5,8 +5,8 @@ Neuron j of layer 1 computes a weighted sum of the 784 pixels, so its 784 incomi
 pushes the neuron on when it is inked, a negative one holds it back. Each neuron becomes one
 small square, red where ink excites it and blue where ink inhibits it.
 
-The widget only draws: the tiles are recomputed when show_network() is given another network
-object (and the widget is visible), never while painting.
+The widget only draws: core.neuron_tiles makes the tiles when show_network() is given another
+network object (and the widget is visible), never while painting.
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from digitpad.core.network import Network
+from digitpad.core.neuron_tiles import NeuronTiles, neuron_tiles
 from digitpad.ui import theme
+from digitpad.ui.frame import Frame
+from digitpad.ui.inspector import InspectorView
 from digitpad.ui.tooltips import show_tooltip_for_part
-
-MAX_TILES = 64
-"""Wide layers show their first MAX_TILES neurons: more would be too small to read."""
 
 # A weight's sign picks the hue, its size (relative to the tile's largest) how far from the
 # paper colour it goes: theme.diverging_rgb, the same scale as the nudges view.
@@ -44,23 +44,6 @@ _GAP = 4.0  # pixels between tiles
 _MARGIN = 8.0
 
 
-def neuron_tiles(weights: np.ndarray, limit: int = MAX_TILES) -> np.ndarray:
-    """The incoming weights of the first `limit` neurons as (k, side, side) images, each divided
-    by its own largest |w| (so values lie in [-1, 1]; an all-zero neuron stays zero).
-
-    `weights` is (inputs, neurons) like Network.weights[0], with a square number of inputs.
-    """
-    inputs, neurons = weights.shape
-    side = math.isqrt(inputs)
-    if side * side != inputs:
-        raise ValueError(f"{inputs} inputs do not make a square image")
-    k = min(limit, neurons)
-    tiles = np.array(weights[:, :k].T, dtype=np.float32).reshape(k, side, side)
-    scale = np.abs(tiles).max(axis=(1, 2), keepdims=True)
-    np.divide(tiles, scale, out=tiles, where=scale > 0)
-    return tiles
-
-
 def tile_strip(tiles: np.ndarray, palette: QPalette) -> QImage:
     """All tiles stacked top to bottom in one RGB image, one pixel per weight, on the theme's
     diverging scale (the paper colour at 0, "more" at +1, "less" at -1)."""
@@ -68,18 +51,19 @@ def tile_strip(tiles: np.ndarray, palette: QPalette) -> QImage:
     return theme.rgb_image(theme.diverging_rgb(tiles.reshape(k * side, side), palette))
 
 
-class WeightsView(QWidget):
+class WeightsView(InspectorView):
     """A grid of small squares, one per neuron of layer 1: the weights from the pixels into it."""
+
+    title = "Layer 1 weights"
+    tooltip = "What each neuron of the first layer has learned to look for"
+    refresh_hz = 2.0  # the pictures change slowly, and drawing them is not free
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("weightsView")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._network: Network | None = None
-        self._dirty = False  # _network changed since the tiles were computed
-        self._tiles: np.ndarray | None = None  # (k, side, side) in [-1, 1]
-        self._ranges: list[tuple[float, float]] = []  # each shown neuron's smallest, largest w
-        self._neurons = 0  # neurons in layer 1
+        self._tiles: NeuronTiles | None = None
         self._problem: str | None = None  # why the weights cannot be drawn as pictures
         self._strip: QImage | None = None  # the tiles in the palette's colours
         self._strip_stale = False  # the palette changed since _strip was made
@@ -88,16 +72,15 @@ class WeightsView(QWidget):
 
     # ---- input ----------------------------------------------------------------------------
 
+    def show_frame(self, frame: Frame) -> None:
+        self.show_network(frame.network)
+
     def show_network(self, network: Network | None) -> None:
         """Show the first layer's weights of `network` (None: nothing). Calling again with the same
         object does nothing; the tiles are computed when the widget is visible."""
-        if network is self._network:
-            return
-        self._network = network
-        self._dirty = True
-        if self.isVisible():
-            self._refresh()
-            self.update()
+        if network is not self._network:
+            self._network = network
+            self.input_changed()
 
     def network(self) -> Network | None:
         return self._network
@@ -106,31 +89,31 @@ class WeightsView(QWidget):
 
     def tile_count(self) -> int:
         """How many neurons are shown (at most MAX_TILES)."""
-        self._ensure_current()
+        self.ensure_current()
         return 0 if self._tiles is None else len(self._tiles)
 
     def tiles(self) -> np.ndarray | None:
         """A copy of the shown tiles, (k, 28, 28): tile j is network.weights[0][:, j] as an image,
         divided by its largest |w|. None when nothing is shown."""
-        self._ensure_current()
-        return None if self._tiles is None else self._tiles.copy()
+        self.ensure_current()
+        return None if self._tiles is None else self._tiles.images.copy()
 
     def caption_text(self) -> str:
         """The explanation shown beside the tiles (or the reason there are none)."""
-        self._ensure_current()
+        self.ensure_current()
         return " ".join(self._caption())
 
     def tile_rect(self, j: int) -> QRectF:
         """Where tile j is drawn, in widget coordinates."""
-        self._ensure_current()
+        self.ensure_current()
         return self._layout().tiles[j]
 
     def tooltip_at(self, pos: QPointF) -> str:
         """The tooltip for a point of the widget: about a neuron over its tile, else the caption."""
-        self._ensure_current()
+        self.ensure_current()
         for j, rect in enumerate(self._layout().tiles):
             if rect.contains(pos):
-                low, high = self._ranges[j]
+                low, high = float(self._tiles.low[j]), float(self._tiles.high[j])
                 biggest = max(abs(low), abs(high))
                 return (f"Neuron {j + 1} of layer 1: weights from {low:+.2f} to {high:+.2f}.\n"
                         f"Full {EXCITE_WORD} is +{biggest:.2f}, full {INHIBIT_WORD} "
@@ -139,36 +122,30 @@ class WeightsView(QWidget):
 
     # ---- computing the tiles (when the network changes, never in paintEvent) -------------------
 
-    def _ensure_current(self) -> None:
-        if self._dirty:
-            self._refresh()
-        elif self._strip_stale:
+    def ensure_current(self) -> None:
+        super().ensure_current()
+        if self._strip_stale:
             self._make_strip()
 
-    def _refresh(self) -> None:
-        self._dirty = False
-        self._tiles, self._ranges, self._problem, self._neurons = None, [], None, 0
+    def refresh(self) -> None:
+        self._tiles, self._problem = None, None
         net = self._network
         if net is not None:
-            W = net.weights[0]
-            self._neurons = W.shape[1]
             try:
-                self._tiles = neuron_tiles(W)
+                self._tiles = neuron_tiles(net.weights[0])
             except ValueError:
-                self._problem = (f"Layer 1 reads {W.shape[0]} inputs, which do not make a square "
-                                 "image, so its weights cannot be drawn as pictures.")
-            else:
-                shown = W[:, : len(self._tiles)]
-                self._ranges = list(zip(shown.min(axis=0).tolist(), shown.max(axis=0).tolist()))
+                self._problem = (f"Layer 1 reads {net.sizes[0]} inputs, which do not make a "
+                                 "square image, so its weights cannot be drawn as pictures.")
         self._layout_cache = None
         self._make_strip()
+        self.update()
 
     def _make_strip(self) -> None:
         self._strip_stale = False
         if self._tiles is None or len(self._tiles) == 0:
             self._strip = None
             return
-        self._strip = tile_strip(self._tiles, self.palette())
+        self._strip = tile_strip(self._tiles.images, self.palette())
 
     # ---- text and geometry ------------------------------------------------------------------
 
@@ -186,8 +163,8 @@ class WeightsView(QWidget):
         body = (f"Each square: the weights from the {inputs} pixels into {into} — "
                 f"{EXCITE_WORD} pixels excite it, {INHIBIT_WORD} ones inhibit it.")
         small = "Each square has its own colour scale: its strongest weight is full colour."
-        if self._neurons > len(self._tiles):
-            small = f"The first {len(self._tiles)} of {self._neurons} neurons. " + small
+        if self._tiles.neurons > len(self._tiles):
+            small = f"The first {len(self._tiles)} of {self._tiles.neurons} neurons. " + small
         heading = "What the output neurons look for" if output else "What layer 1 looks for"
         return heading, body, small
 
@@ -277,10 +254,6 @@ class WeightsView(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(240, 200)
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self._ensure_current()
-
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         kind = event.type()
@@ -288,7 +261,7 @@ class WeightsView(QWidget):
             # The tiles' colours come from the palette: new colours now, or when next shown.
             self._strip_stale = True
             if self.isVisible():
-                self._ensure_current()
+                self.ensure_current()
                 self.update()
         elif kind == QEvent.Type.FontChange:
             self._layout_cache = None
@@ -298,7 +271,7 @@ class WeightsView(QWidget):
         return show_tooltip_for_part(self, event) or super().event(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        self._ensure_current()  # only if it was hidden when the network came: normally a no-op
+        self.ensure_current()  # only if it was hidden when the network came: normally a no-op
         layout = self._layout()
         palette = self.palette()
         painter = QPainter(self)

@@ -10,9 +10,7 @@ import types
 import pytest
 
 import digitpad
-from digitpad import cli
 from digitpad.cli import main
-from digitpad.core import activations, costs, presets
 from tests.cli.conftest import QUICK, assert_one_error_line
 
 
@@ -90,15 +88,6 @@ def test_a_missing_app_is_explained(monkeypatch, capsys):
     assert main([]) == 1
     line = assert_one_error_line(capsys.readouterr().err)
     assert "the desktop app is not part of this build" in line
-
-
-def test_cli_choices_match_the_core():
-    """The CLI spells the choices out (to start fast); they must be the core's."""
-    assert cli.PRESET_NAMES == tuple(presets.PRESETS)
-    assert cli.ACTIVATIONS == tuple(activations.ACTIVATIONS)
-    assert set(cli.OUTPUTS) == set(costs.OUTPUTS)
-    assert set(cli.COSTS) == set(costs.COSTS)
-    assert cli.SCHEDULES == presets.SCHEDULES
 
 
 @pytest.mark.parametrize("command", ["train", "eval", "predict", "gradcheck", "gui"])

@@ -112,7 +112,7 @@ def test_save_name_too_long_for_the_temporary_file_fails_before_training(mnist_d
 def test_divergence_stops_and_keeps_the_saved_model(mnist_dir, trained_model, tmp_path, capsys):
     path = tmp_path / "model.npz"
     path.write_bytes(trained_model.read_bytes())
-    args = ["train", *QUICK, "--lr", "1e12", "--data", str(mnist_dir), "--save", str(path)]
+    args = ["train", *QUICK, "--lr", "1e6", "--data", str(mnist_dir), "--save", str(path)]
     code = main(args)
     out, err = capsys.readouterr()
     assert code == 1

@@ -1,8 +1,9 @@
 """Accuracy, cost and confusion matrix of a network whose answers are known in advance."""
 
 import numpy as np
+import pytest
 
-from digitpad.core.evaluation import evaluate
+from digitpad.core.evaluation import evaluate, per_digit_accuracy
 from digitpad.core.mnist import as_inputs
 from digitpad.core.network import Network
 
@@ -39,3 +40,19 @@ def test_a_perfect_answer_fills_the_diagonal():
     result = evaluate(net, images, labels)
     np.testing.assert_array_equal(result.confusion, 3 * np.eye(10, dtype=int))
     assert result.accuracy == 1.0
+
+
+def test_per_digit_accuracy_is_each_rows_share_on_the_diagonal():
+    net = Network((784, 10), "sigmoid", "softmax", "cross_entropy")
+    rng = np.random.default_rng(1)
+    images = rng.integers(0, 256, (500, 28, 28), dtype=np.uint8)
+    labels = (np.arange(500) % 9).astype(np.uint8)  # no 9s at all
+    result = evaluate(net, images, labels)
+    accuracy = per_digit_accuracy(result.confusion)
+    answers = net.predict(as_inputs(images))
+    for d in range(9):
+        assert accuracy[d] == np.mean(answers[labels == d] == d)
+    assert np.isnan(accuracy[9])  # a digit with no examples has no accuracy
+    # Weighted by how many there are of each, the rows give back the overall accuracy.
+    counts = np.bincount(labels, minlength=10)
+    assert np.nansum(accuracy * counts) / counts.sum() == pytest.approx(result.accuracy)

@@ -8,7 +8,7 @@ import pytest
 from digitpad.core.errors import DivergedError
 from digitpad.core.mnist import Mnist
 from digitpad.core.presets import PRESETS
-from digitpad.core.training_run import learning_rate, new_network, train_epochs
+from digitpad.core.training_run import learning_rate, train_epochs
 
 RECIPE = replace(PRESETS["accurate"], hidden=(16,), epochs=3, batch=32, lr=0.05,
                  augment=False)
@@ -30,7 +30,7 @@ def data() -> Mnist:
 
 
 def test_one_report_per_epoch_and_the_network_learns(data):
-    net = new_network(RECIPE, seed=0)
+    net = RECIPE.new_network(seed=0)
     reports = list(train_epochs(net, data, RECIPE))
     assert [r.epoch for r in reports] == [1, 2, 3]
     assert reports[-1].cost < reports[0].cost
@@ -40,7 +40,7 @@ def test_one_report_per_epoch_and_the_network_learns(data):
 
 def test_progress_reaches_every_example_of_every_epoch(data):
     seen = []
-    net = new_network(RECIPE, seed=0)
+    net = RECIPE.new_network(seed=0)
     list(train_epochs(net, data, RECIPE, on_batch=seen.append))
     assert len(seen) == 3 * 16  # 500 examples in batches of 32: 15 full and one of 20
     ends = [p for p in seen if p.examples == p.total]
@@ -50,7 +50,7 @@ def test_progress_reaches_every_example_of_every_epoch(data):
 
 def test_same_seed_same_weights_and_augmentation_changes_them(data):
     recipe = replace(RECIPE, epochs=1, augment=True)
-    a, b, c = (new_network(recipe, seed=0) for _ in range(3))
+    a, b, c = (recipe.new_network(seed=0) for _ in range(3))
     for net, r in [(a, recipe), (b, recipe), (c, replace(recipe, augment=False))]:
         list(train_epochs(net, data, r, seed=5))
     np.testing.assert_array_equal(a.weights[0], b.weights[0])
@@ -66,8 +66,8 @@ def test_cosine_schedule_glides_from_lr_towards_zero():
 
 
 def test_divergence_is_raised_and_the_weights_stay_finite(data):
-    recipe = replace(RECIPE, lr=1e12)
-    net = new_network(recipe, seed=0)
+    recipe = replace(RECIPE, lr=1e6)
+    net = recipe.new_network(seed=0)
     with pytest.raises(DivergedError, match="try a smaller learning rate"):
         list(train_epochs(net, data, recipe))
     assert all(np.isfinite(W).all() for W in net.weights)

@@ -1,19 +1,34 @@
 import threading
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from digitpad.core import Network
+from digitpad.core import Network, Settings, evaluation
+from digitpad.core.errors import DivergedError
 from digitpad.training import trainer as trainer_module
-from digitpad.training.trainer import Hyperparameters, Trainer
+from digitpad.training.trainer import DIVERGED, OUT_OF_MEMORY, UNEXPECTED, Trainer
+
+SETTINGS = Settings(hidden=(16,), lr=0.5, batch=50)  # plain gradient descent: no momentum, no L2
 
 
 @pytest.fixture
 def trainer(small_mnist):
-    t = Trainer(Network((784, 16, 10)), small_mnist, Hyperparameters(lr=0.5, batch_size=50))
+    t = Trainer(Network((784, 16, 10)), small_mnist, SETTINGS)
     yield t
     t.close()
+
+
+def change(trainer: Trainer, **settings) -> None:
+    trainer.change_settings(replace(trainer.settings, **settings))
+
+
+def explosive() -> Network:
+    """A network whose weights are already enormous: its first step overflows."""
+    network = Network((784, 16, 10), activation="relu")
+    network.weights = [W * np.float32(1e20) for W in network.weights]
+    return network
 
 
 def wait_until(condition, timeout: float = 20.0) -> None:
@@ -64,25 +79,39 @@ def test_training_learns_and_reports_each_epoch(trainer):
     assert snap.batch_costs[-1] < snap.batch_costs[0]
 
 
-def test_learning_rate_change_applies_to_the_next_step(trainer):
-    trainer.step()
-    trainer.wait_idle()
-    trainer.hyper.lr = 0.0
+def _moved_by(trainer: Trainer) -> list[float]:
+    """How far one step moves each layer's weights, over the size of its gradient."""
     before = _weights(trainer.network)
     trainer.step()
-    trainer.wait_idle()
-    assert all(np.array_equal(a, b) for a, b in zip(before, trainer.network.weights))
-    trainer.hyper.lr = 0.5
-    trainer.step()
-    trainer.wait_idle()
-    assert not np.array_equal(before[0], trainer.network.weights[0])
+    assert trainer.wait_idle()
+    norms = trainer.snapshot().grad_norms[-1]
+    return [float(np.linalg.norm(W - W0)) / n
+            for W, W0, n in zip(trainer.network.weights, before, norms)]
+
+
+def test_learning_rate_change_applies_to_the_next_step(trainer):
+    assert _moved_by(trainer) == pytest.approx([0.5, 0.5], rel=1e-3)
+    change(trainer, lr=0.0125)
+    assert trainer.settings.lr == 0.0125
+    assert _moved_by(trainer) == pytest.approx([0.0125, 0.0125], rel=1e-3)
 
 
 def test_batch_size_change_applies_to_the_next_step(trainer):
-    trainer.hyper.batch_size = 7
+    change(trainer, batch=7)
     trainer.step()
     trainer.wait_idle()
     assert trainer.snapshot().epoch_fraction * 600 == pytest.approx(7)
+
+
+def test_the_settings_of_a_whole_run_wait_for_a_reset(trainer):
+    """Between steps only the learning rate, batch size and augmentation change; momentum,
+    L2 and the network's shape describe the run."""
+    change(trainer, momentum=0.9, l2=5.0, hidden=(3,), augment=True)
+    assert trainer.settings == replace(SETTINGS, augment=True)
+    assert _moved_by(trainer) == pytest.approx([0.5, 0.5], rel=1e-3)  # no momentum, no L2
+    new = replace(SETTINGS, momentum=0.9)
+    trainer.reset(Network((784, 16, 10)), new)
+    assert trainer.settings == new
 
 
 def test_snapshot_network_is_a_copy_that_follows_training(trainer):
@@ -94,14 +123,29 @@ def test_snapshot_network_is_a_copy_that_follows_training(trainer):
 
 
 def test_divergence_pauses_and_keeps_the_last_good_weights(trainer):
-    trainer.hyper.lr = 1e38
+    trainer.reset(explosive())
+    last_good = _weights(trainer.network)
     trainer.start()
     wait_until(lambda: not trainer.is_running)
     trainer.wait_idle()
     snap = trainer.snapshot()
-    assert "diverged" in snap.error and "smaller learning rate" in snap.error
-    assert snap.diverged
-    assert all(np.isfinite(W).all() for W in trainer.network.weights)
+    assert snap.error.kind == DIVERGED and snap.diverged
+    assert snap.error.step == 1 and snap.steps == 0
+    assert "try a smaller learning rate" in snap.error.detail  # DivergedError's explanation
+    for W, W0 in zip(trainer.network.weights, last_good):
+        np.testing.assert_array_equal(W, W0)
+
+
+def test_an_unexpected_error_is_reported_with_its_type_and_text(trainer, monkeypatch):
+    def bug(*args, **kwargs):
+        raise ValueError("operands could not be broadcast")
+
+    monkeypatch.setattr(trainer.network, "train_step", bug)
+    trainer.step()
+    assert trainer.wait_idle()
+    error = trainer.snapshot().error
+    assert (error.kind, error.step) == (UNEXPECTED, 1)
+    assert error.detail == "ValueError: operands could not be broadcast"
 
 
 def test_an_unexpected_error_stops_training_with_a_message_and_the_worker_lives_on(
@@ -117,7 +161,7 @@ def test_an_unexpected_error_stops_training_with_a_message_and_the_worker_lives_
     assert trainer.wait_idle()  # stopped by itself, not hung
     snap = trainer.snapshot()
     assert not snap.is_running and not snap.diverged
-    assert "not enough memory" in snap.error
+    assert snap.error.kind == OUT_OF_MEMORY and snap.error.step == 2
     assert all(np.array_equal(a, b) for a, b in zip(before, trainer.network.weights))
     monkeypatch.undo()
     trainer.step()  # the worker is still there
@@ -133,6 +177,15 @@ def _published_is_live(trainer) -> bool:
 def test_when_training_stops_the_published_weights_are_the_newest(trainer, monkeypatch):
     """What a Save or a prediction uses once training has stopped: the weights it ended with,
     not a copy from the last time the worker published while running."""
+    real_step = trainer.network.train_step
+    overflowing = threading.Event()
+
+    def step_until_it_overflows(*args):
+        if overflowing.is_set():  # what train_step does then: raise, weights left as they were
+            raise DivergedError("training diverged at learning rate 0.5 (its numbers "
+                                "overflowed): try a smaller learning rate")
+        return real_step(*args)
+
     monkeypatch.setattr(trainer_module, "SNAPSHOT_INTERVAL_S", 1e9)  # none while it runs
     trainer.start()
     wait_until(lambda: trainer.steps >= 10)
@@ -140,9 +193,10 @@ def test_when_training_stops_the_published_weights_are_the_newest(trainer, monke
     assert trainer.wait_idle()
     assert _published_is_live(trainer)
 
+    monkeypatch.setattr(trainer.network, "train_step", step_until_it_overflows)
     trainer.start()
     wait_until(lambda: trainer.steps >= 20)
-    trainer.hyper.lr = 1e38  # a step diverges soon: training stops by itself
+    overflowing.set()  # training stops by itself
     wait_until(lambda: not trainer.is_running)
     assert trainer.wait_idle()
     assert trainer.snapshot().diverged
@@ -151,7 +205,7 @@ def test_when_training_stops_the_published_weights_are_the_newest(trainer, monke
 
 def test_a_long_run_keeps_only_the_newest_history(monkeypatch, small_mnist):
     monkeypatch.setattr(trainer_module, "HISTORY_STEPS", 4)
-    t = Trainer(Network((784, 16, 10)), small_mnist, Hyperparameters(batch_size=10))
+    t = Trainer(Network((784, 16, 10)), small_mnist, replace(SETTINGS, batch=10))
     try:
         costs = []
         for _ in range(3000):  # past the 1024 steps the history starts with
@@ -169,17 +223,17 @@ def test_a_long_run_keeps_only_the_newest_history(monkeypatch, small_mnist):
 
 def test_reset_does_not_wait_for_the_whole_test_set(monkeypatch, trainer):
     """Scoring the test set after an epoch can take a while; a reset stops it within a chunk."""
-    monkeypatch.setattr(trainer_module, "CHUNK", 10)  # 100 test digits: 10 chunks
+    monkeypatch.setattr(evaluation, "CHUNK", 10)  # 100 test digits: 10 chunks
     calls, started = [], threading.Event()
-    real_evaluate = trainer_module.evaluate
+    real_predict = trainer.network.predict
 
-    def slow_evaluate(*args):
-        calls.append(1)
+    def slow_predict(X):  # called once per chunk of the test set
+        calls.append(len(X))
         started.set()
         threading.Event().wait(0.02)
-        return real_evaluate(*args)
+        return real_predict(X)
 
-    monkeypatch.setattr(trainer_module, "evaluate", slow_evaluate)
+    monkeypatch.setattr(trainer.network, "predict", slow_predict)
     trainer.start()
     assert started.wait(10)
     trainer.reset(Network((784, 16, 10), seed=5))

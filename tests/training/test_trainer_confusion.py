@@ -4,10 +4,11 @@ import threading
 
 import numpy as np
 
-from digitpad.core import Network
+from digitpad.core import Network, Settings, evaluation
 from digitpad.core.evaluation import evaluate
-from digitpad.training import trainer as trainer_module
-from digitpad.training.trainer import Hyperparameters, Trainer
+from digitpad.training.trainer import Trainer
+
+SETTINGS = Settings(hidden=(16,), lr=0.5, batch=50)
 
 
 def _train_one_epoch(trainer: Trainer) -> None:
@@ -20,8 +21,8 @@ def _train_one_epoch(trainer: Trainer) -> None:
 
 def test_each_epoch_reports_the_confusion_of_the_whole_test_set(small_mnist, monkeypatch):
     # Chunks of 30 over 100 test digits: four parts (the last one short) to add up.
-    monkeypatch.setattr(trainer_module, "CHUNK", 30)
-    t = Trainer(Network((784, 16, 10)), small_mnist, Hyperparameters(lr=0.5, batch_size=50))
+    monkeypatch.setattr(evaluation, "CHUNK", 30)
+    t = Trainer(Network((784, 16, 10)), small_mnist, SETTINGS)
     try:
         _train_one_epoch(t)
         result = t.snapshot().epochs[-1]
@@ -40,7 +41,7 @@ def test_each_epoch_reports_the_confusion_of_the_whole_test_set(small_mnist, mon
 def test_the_confusion_matches_an_evaluation_of_the_same_weights(small_mnist):
     """Stepping exactly one epoch, the network holds still afterwards: evaluating it directly
     must give the very matrix the trainer reported."""
-    t = Trainer(Network((784, 16, 10)), small_mnist, Hyperparameters(lr=0.5, batch_size=50))
+    t = Trainer(Network((784, 16, 10)), small_mnist, SETTINGS)
     try:
         for _ in range(600 // 50):
             t.step()

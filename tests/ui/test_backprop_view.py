@@ -4,22 +4,14 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
-from PySide6.QtWidgets import QLabel, QToolButton
+from PySide6.QtWidgets import QApplication, QLabel, QToolButton
 
 from digitpad.core import Network
 from digitpad.ui import theme
 from digitpad.ui.backprop_view import MAX_BARS, PLACEHOLDER, BackpropView
-
-
-def stroke_image(column: int = 14) -> np.ndarray:
-    """A (28, 28) float32 image in [0, 1]: a slanted stroke, roughly a 1 or a 7."""
-    image = np.zeros((28, 28), np.float32)
-    for row in range(5, 23):
-        x = column + (row - 14) // 4
-        image[row, x - 1: x + 2] = 1.0
-        image[row, x + 2] = 0.4
-    image[5, column - 6: column + 2] = 0.8
-    return image
+from digitpad.ui.weight_nudge import NudgePicture
+from digitpad.ui.wish_bars import HiddenWishes, OutputWishes
+from tests.images import stroke_image
 
 
 def wishes_by_core(net: Network, image: np.ndarray, target: int) -> list[np.ndarray]:
@@ -219,6 +211,7 @@ def test_tooltips_explain_each_band(view, net):
 
 def painted_area(view: BackpropView) -> np.ndarray:
     """The pixels under the target row (the painted bands), as (h, w, 3)."""
+    QApplication.processEvents()  # the layouts of what changed, as the event loop would
     shot = view.grab().toImage()
     ratio = shot.devicePixelRatio()
     note = view.findChild(QLabel, "targetNote")
@@ -254,11 +247,17 @@ def test_repaints_only_when_the_picture_changes(view, net, monkeypatch):
     image = stroke_image()
     view.show_example(net, image)
     updates = []
-    monkeypatch.setattr(view, "update", lambda *a: updates.append(a))
+    painted = [*view.findChildren(OutputWishes), *view.findChildren(HiddenWishes),
+               *view.findChildren(NudgePicture)]
+    assert len(painted) == 3
+    for part in painted:
+        monkeypatch.setattr(part, "update", lambda *a, part=part: updates.append(part))
     view.show_example(net, image.copy())  # the same drawing again: nothing new to draw
     view.clear_target()  # nothing chosen: no change
     assert updates == []
     view.show_example(net, stroke_image(column=10))
-    assert len(updates) == 1
+    assert set(updates) == set(painted)  # each part once
+    assert len(updates) == 3
+    updates.clear()
     view.show_example(net, None)
-    assert len(updates) == 2
+    assert view.showing_placeholder and updates == []  # hidden behind the placeholder

@@ -148,8 +148,8 @@ def test_same_list_length_is_not_redone_but_a_new_result_is(view, second, monkey
     epochs = [result(1, confusion_with(0.9, seed=1))]
     view.show_epochs(epochs)
     refreshed = []
-    real = view._refresh
-    monkeypatch.setattr(view, "_refresh", lambda: (refreshed.append(1), real()))
+    real = view.refresh
+    monkeypatch.setattr(view, "refresh", lambda: (refreshed.append(1), real()))
     view.show_epochs(list(epochs))  # the next snapshot: a new list, the same results
     assert refreshed == []
     view.show_epochs([*epochs, result(2, second)])

@@ -4,6 +4,7 @@ model too large to show. Each gets a dialog; nothing outside the data folder is 
 import os
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QSettings, QTimer
 
 from digitpad.app import create_window, main
@@ -82,4 +83,5 @@ def test_a_model_too_large_to_show_is_refused_with_a_dialog(qtbot, window, monke
     assert len(messages) == 1
     assert "deep.npz" in messages[0] and "larger than digitpad can show" in messages[0]
     assert window.trainer.network is network
-    assert len(window.gradient_plot.curves) == len(network.sizes) - 1
+    gradients = window.findChild(pg.PlotWidget, "gradientPlot")
+    assert len(gradients.curves) == len(network.sizes) - 1

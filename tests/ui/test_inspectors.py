@@ -2,9 +2,18 @@
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QTabWidget, QWidget
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMenu, QPushButton, QTabWidget, QWidget
 
+from digitpad.ui import plot_panel
+from digitpad.ui.frame import Frame
+from digitpad.ui.inspector import InspectorView
+from digitpad.ui.inspectors import INSPECTORS
 from tests.ui.window_helpers import draw_seven
+
+
+def view_menu(window) -> QMenu:
+    return next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
 
 
 def test_the_views_of_the_contract_are_tabs_chosen_by_click_or_ctrl_number(qtbot, window):
@@ -72,3 +81,59 @@ def test_the_chosen_tab_is_remembered(qtbot, small_mnist):
     qtbot.addWidget(second)
     assert second.inspectors.currentIndex() == 3
     second.close()
+
+
+def test_tabs_tooltips_and_the_view_menu_come_from_the_one_list(window):
+    tabs = window.findChild(QTabWidget, "inspectorTabs")
+    entries = view_menu(window).actions()
+    assert tabs.count() == len(entries) == len(INSPECTORS)
+    for i, (kind, entry) in enumerate(zip(INSPECTORS, entries)):
+        assert isinstance(tabs.widget(i), kind)
+        assert tabs.tabText(i) == entry.text() == kind.title
+        assert tabs.tabToolTip(i) == entry.statusTip() == kind.tooltip
+        assert entry.shortcut() == QKeySequence(f"Ctrl+{i + 1}")
+        entry.trigger()
+        assert tabs.currentIndex() == i
+
+
+class DrawingSize(InspectorView):
+    """A trivial inspector for the test: how much ink the network sees."""
+
+    title = "Ink"
+    tooltip = "How much ink the network sees"
+    refresh_hz = 10.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("inkView")
+        self.frame: Frame | None = None
+        self.ink: float | None = None  # worked out when visible
+
+    def show_frame(self, frame: Frame) -> None:
+        self.frame = frame
+        self.input_changed()
+
+    def refresh(self) -> None:
+        self.ink = None if self.frame.seen is None else float(self.frame.seen.sum())
+
+
+def test_a_view_added_to_the_list_gets_a_tab_a_shortcut_and_frames(qtbot, small_mnist,
+                                                                   monkeypatch):
+    from digitpad.app import create_window
+
+    monkeypatch.setattr(plot_panel, "INSPECTORS", [*INSPECTORS, DrawingSize])
+    window = create_window(data=small_mnist)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.findChild(QWidget, "inkView")
+    tabs = window.findChild(QTabWidget, "inspectorTabs")
+    assert tabs.tabText(tabs.count() - 1) == view_menu(window).actions()[-1].text() == "Ink"
+    draw_seven(qtbot, window.canvas)
+    qtbot.waitUntil(lambda: view.frame is not None and view.frame.seen is not None)
+    assert view.ink is None  # hidden: nothing worked out yet
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    assert tabs.currentWidget() is view
+    qtbot.waitUntil(lambda: view.ink is not None)
+    assert view.ink == float(window.session.seen_now().sum())
+    window.close()

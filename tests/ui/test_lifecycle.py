@@ -71,7 +71,7 @@ def test_divergence_pauses_training_and_suggests_a_smaller_learning_rate(qtbot, 
         np.testing.assert_array_equal(W, W0)
 
     window.notice.action.click()  # "Halve the learning rate"
-    assert window.trainer.hyper.lr == 1.5
+    assert window.trainer.settings.lr == 1.5
 
 
 def test_buttons_keys_menus_and_combo_boxes_in_any_order_never_crash(qtbot, window):

@@ -1,6 +1,7 @@
 """File → Open and Save: good models load, bad ones are explained and change nothing."""
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -74,8 +75,8 @@ def test_opening_a_model_continues_from_its_weights(qtbot, window, monkeypatch, 
     np.testing.assert_array_equal(net.weights[0], saved.weights[0])
     assert window.controls.hidden_edit.text() == "30"
     assert not window.controls.reset_hint.isVisible()  # the panel shows what is trained
-    assert [c.name() for c in window.gradient_plot.curves] == ["layer 1 (784→30)",
-                                                                "layer 2 (30→10)"]
+    gradients = window.findChild(pg.PlotWidget, "gradientPlot")
+    assert [c.name() for c in gradients.curves] == ["layer 1 (784→30)", "layer 2 (30→10)"]
 
 
 def test_save_writes_the_current_weights(qtbot, window, monkeypatch, tmp_path):

@@ -26,7 +26,7 @@ def draw_three(qtbot, canvas) -> None:
 def shown_input(qtbot, window) -> np.ndarray:
     """What the "what the network sees" view shows, once the window has caught up."""
     qtbot.waitUntil(lambda: window.prediction.seen.image() is not None
-                    and not window._drawing_dirty)
+                    and not window.session.pending_drawing)
     return window.prediction.seen.image()
 
 

@@ -65,7 +65,8 @@ def test_gradient_plot_has_one_log_scale_curve_per_layer(qtbot, window):
 
 
 def test_reset_clears_the_plots(qtbot, window):
-    cost, gradients = window.cost_plot, window.gradient_plot
+    cost = window.findChild(pg.PlotWidget, "costPlot")
+    gradients = window.findChild(pg.PlotWidget, "gradientPlot")
     window.trainer.start()
     qtbot.waitUntil(lambda: points(cost.batch_curve) >= 5)
     qtbot.mouseClick(window.findChild(QPushButton, "resetButton"), Qt.MouseButton.LeftButton)

@@ -23,7 +23,7 @@ def test_settings_are_remembered_between_runs(qtbot, small_mnist, isolated_data_
     qtbot.addWidget(second)
     second.show()
     assert second.controls.lr_spin.value() == pytest.approx(0.125)
-    assert second.trainer.hyper.batch_size == 42
+    assert second.trainer.settings.batch == 42
     assert second.trainer.network.sizes == (784, 20, 10)
     # Qt fits a restored window onto the screen (800 px wide offscreen): compare heights.
     assert second.height() == 700
@@ -53,6 +53,6 @@ def test_nonsense_in_the_settings_file_falls_back_to_defaults(qtbot, small_mnist
     assert window.trainer.network.sizes == defaults.sizes
     assert window.trainer.network.activation == defaults.activation
     assert window.trainer.network.output == defaults.output
-    assert window.trainer.hyper == defaults.hyperparameters()
+    assert window.trainer.settings == defaults
     assert window.controls.preset_combo.currentData() == "video"  # the defaults' preset
     window.close()

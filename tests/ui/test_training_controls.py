@@ -1,6 +1,9 @@
 """Start, Pause, Step and Reset, the knobs, and the keyboard shortcuts, on a real window."""
 
+from dataclasses import replace
+
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
@@ -73,7 +76,7 @@ def test_learning_rate_change_mid_training_applies_to_the_next_steps(qtbot, wind
     spin.selectAll()
     qtbot.keyClicks(spin, "0.0125")
     qtbot.keyClick(spin, Qt.Key.Key_Return)
-    assert trainer.hyper.lr == pytest.approx(0.0125)
+    assert trainer.settings.lr == pytest.approx(0.0125)
     assert trainer.is_running  # changing it did not stop training
     at_change = trainer.steps
     qtbot.waitUntil(lambda: trainer.steps >= at_change + 5)
@@ -95,7 +98,7 @@ def test_learning_rate_change_mid_training_applies_to_the_next_steps(qtbot, wind
 def test_batch_size_applies_to_the_next_step(qtbot, window):
     trainer = window.trainer
     window.controls.batch_spin.setValue(30)
-    assert trainer.hyper.batch_size == 30
+    assert trainer.settings.batch == 30
     click(qtbot, window, "stepButton")
     qtbot.waitUntil(lambda: trainer.steps == 1)
     assert trainer.snapshot().epoch_fraction == pytest.approx(30 / 600)
@@ -118,8 +121,8 @@ def test_network_settings_wait_for_reset_and_say_so(qtbot, window):
     assert trainer.network.sizes == (784, 32, 10)
     assert trainer.network.activation == "relu"
     assert not hint.isVisible()
-    assert [c.name() for c in window.gradient_plot.curves] == ["layer 1 (784→32)",
-                                                                "layer 2 (32→10)"]
+    gradients = window.findChild(pg.PlotWidget, "gradientPlot")
+    assert [c.name() for c in gradients.curves] == ["layer 1 (784→32)", "layer 2 (32→10)"]
 
 
 def test_invalid_hidden_layers_are_explained_and_not_applied(qtbot, window):
@@ -142,8 +145,48 @@ def test_choosing_a_preset_fills_in_its_settings(qtbot, window):
     index = combo.findData("accurate")
     combo.setCurrentIndex(index)
     combo.activated.emit(index)  # what choosing it in the popup does
-    assert window.trainer.hyper.lr == pytest.approx(accurate.lr)
-    assert window.trainer.hyper.batch_size == accurate.batch
+    assert window.trainer.settings.lr == pytest.approx(accurate.lr)
+    assert window.trainer.settings.batch == accurate.batch
     click(qtbot, window, "resetButton")
     assert window.trainer.network.sizes == (784, *accurate.hidden, 10)
     assert window.trainer.network.activation == accurate.activation
+
+
+def test_the_panel_says_what_changed_as_settings(qtbot):
+    """The panel emits the whole settings when a knob moves; the network ones stay pending."""
+    from digitpad.core.presets import PRESETS
+    from digitpad.ui.training_controls import TrainingControls
+
+    panel = TrainingControls()
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.settings_changed) as changed:
+        panel.batch_spin.setValue(25)
+    assert changed.args[0] == replace(PRESETS["video"], batch=25) == panel.settings()
+    with qtbot.waitSignal(panel.settings_changed) as changed:
+        panel.activation_combo.setCurrentIndex(panel.activation_combo.findData("tanh"))
+    assert changed.args[0].activation == "tanh"
+    assert panel.preset_combo.currentText() == "Custom"
+    assert panel.reset_hint.text() == "⟲ Press Reset (R) to apply: activation."
+
+
+def test_the_learning_rate_applies_while_the_hidden_layers_text_is_being_fixed(qtbot, window):
+    edit = window.controls.hidden_edit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "16,")  # not a list of sizes yet
+    assert window.controls.settings() is None
+    window.controls.lr_spin.setValue(0.25)
+    assert window.trainer.settings.lr == 0.25
+    assert window.trainer.settings.hidden == (16, 16)
+
+
+def test_the_ranges_of_the_knobs_are_the_settings_own(qtbot):
+    from digitpad.core.settings import ABOUT
+    from digitpad.ui.training_controls import TrainingControls
+
+    panel = TrainingControls()
+    qtbot.addWidget(panel)
+    assert panel.batch_spin.maximum() == ABOUT["batch"].limits.high
+    assert panel.lr_spin.maximum() == ABOUT["lr"].limits.high
+    assert 0 < panel.lr_spin.minimum() <= 1e-6  # greater than 0, as small as it can show
+    assert panel.momentum_spin.maximum() < 1 <= panel.momentum_spin.maximum() + 1e-6

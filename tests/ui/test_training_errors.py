@@ -22,3 +22,19 @@ def test_a_failed_step_is_explained_and_training_can_go_on(qtbot, window, monkey
     monkeypatch.undo()
     qtbot.mouseClick(window.findChild(QPushButton, "stepButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.trainer.steps == 1)
+
+
+def test_what_went_wrong_in_words():
+    from digitpad.training.trainer import DIVERGED, OUT_OF_MEMORY, UNEXPECTED, Failure
+    from digitpad.ui.training_failure import describe_failure
+
+    diverged = Failure(DIVERGED, 31, "training diverged at learning rate 5 (the cost became "
+                                     "inf): try a smaller learning rate")
+    assert describe_failure(diverged) == (
+        "Training paused: training diverged at learning rate 5 (the cost became inf): try a "
+        "smaller learning rate. The last good weights are kept.")
+    assert describe_failure(Failure(OUT_OF_MEMORY, 2)) == (
+        "Training stopped: there is not enough memory for this network and batch size. "
+        "Try smaller ones.")
+    assert describe_failure(Failure(UNEXPECTED, 2, "ValueError: bad shape")) == (
+        "Training stopped: an unexpected error (ValueError: bad shape).")

@@ -26,6 +26,15 @@ def draw_seven(qtbot, canvas) -> None:
     draw_stroke(qtbot, canvas, top + slant)
 
 
+def shown(qtbot, widget, width: int = 560, height: int = 380):
+    """`widget` on screen at this size, owned by the test, once it is exposed."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
 def focus(qtbot, widget) -> None:
     """Give `widget` the keyboard focus, as a click or Tab would, and wait until it has it."""
     # Offscreen Qt may leave a just-closed combo popup as the active window; a click would not.

@@ -1,0 +1,83 @@
+"""One example's wishes: what a single drawing wants every neuron and weight to do.
+
+Backpropagating one example x towards a target digit gives, for every layer l, δˡ = ∂c/∂zˡ: how
+the example's cost c changes with each neuron's weighted input. Its wish is the opposite, −δˡ, the
+direction that lowers c ("more" where positive, "less" where negative):
+
+    output layer   −δᴸ, from the cost: the target up, every other digit down
+    hidden layers  −δˡ = −(δˡ⁺¹ Wˡ⁺¹ᵀ) ⊙ σ′(zˡ), the output wishes passed back
+    first weights  −∂c/∂W¹[:, j] = −x·δ¹ⱼ for the neuron j of layer 1 with the largest |δ¹ⱼ|
+
+Training averages such wishes over a mini-batch and takes one small step against them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from digitpad.core.network import Network
+
+MAX_SHOWN = 64
+"""Hidden layers name at most this many neurons as `shown`: those with the largest wishes."""
+
+
+@dataclass(frozen=True)
+class ExampleWishes:
+    """What one example wants, in float64 with non-finite values replaced by 0."""
+
+    outputs: np.ndarray  # a: the output activations, (k,)
+    output_wishes: np.ndarray  # −δᴸ, (k,)
+    hidden_wishes: list[np.ndarray]  # −δˡ of each hidden layer, first to last
+    shown: list[np.ndarray]  # per hidden layer: the neurons with the largest |δ| (ascending)
+    guess: int  # the network's answer: argmax of the outputs
+    target: int  # the digit the wishes are for
+    neuron: int  # j: the neuron of layer 1 with the largest |δ¹ⱼ|
+    nudge: np.ndarray  # −x·δ¹ⱼ, −∂c/∂W¹[:, j], shaped like the image
+
+
+def example_wishes(network: Network, image: np.ndarray, target: int | None = None,
+                   max_shown: int = MAX_SHOWN) -> ExampleWishes:
+    """Backpropagate one image (any shape with sizes[0] pixels) towards `target`, or towards the
+    network's own guess when `target` is None."""
+    x = np.asarray(image).reshape(1, -1)
+    outputs = np.asarray(network.forward(x), dtype=np.float64)[0]
+    guess = int(np.argmax(outputs))
+    target = guess if target is None else int(target)
+    grads = network.backprop(x, np.array([target]), l2=0.0)
+    wishes = [np.nan_to_num(-np.asarray(d[0], dtype=np.float64)) for d in grads.deltas]
+    neuron = int(np.argmax(np.abs(wishes[0])))
+    # One example, so ∂c/∂W¹ is xᵀδ¹: its column j is x·δ¹ⱼ, one value per pixel.
+    column = np.asarray(grads.weights[0][:, neuron], dtype=np.float64)
+    nudge = np.nan_to_num(-column).reshape(np.shape(image))
+    return ExampleWishes(
+        outputs=np.nan_to_num(outputs),
+        output_wishes=wishes[-1],
+        hidden_wishes=wishes[:-1],
+        shown=[largest(w, max_shown) for w in wishes[:-1]],
+        guess=guess,
+        target=target,
+        neuron=neuron,
+        nudge=nudge,
+    )
+
+
+def largest(values: np.ndarray, limit: int) -> np.ndarray:
+    """Indices (ascending) of the `limit` entries with the largest magnitude."""
+    if len(values) <= limit:
+        return np.arange(len(values))
+    return np.sort(np.argpartition(-np.abs(values), limit - 1)[:limit])
+
+
+def arrow_scale(outputs: np.ndarray, wishes: np.ndarray) -> float:
+    """The largest factor k that keeps every output's arrow a → a + k·wish inside [0, 1].
+
+    With a cross-entropy cost −δ = y − a, so k = 1 and every arrow ends on its target value; for
+    other costs the arrows keep their proportions and the one with the least room reaches 0 or 1.
+    """
+    room = np.where(wishes > 0, 1.0 - outputs, outputs)
+    moving = np.abs(wishes) > 1e-12
+    if not moving.any():
+        return 0.0
+    return float(np.clip(room[moving] / np.abs(wishes[moving]), 0.0, None).min())

@@ -1,0 +1,67 @@
+"""What an inspector view is: one tab under the cost plot, fed frames at its own rate.
+
+To add one, write a widget that has the four attributes of `Inspector` (subclass InspectorView
+for a painted widget, or mix LazyRefresh into another widget class) and list its class in
+ui/inspectors.py. The window makes the tab, its tooltip, the View menu entry with its Ctrl+N
+shortcut, and hands it frames at `refresh_hz`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from digitpad.ui.frame import Frame
+
+
+class Inspector(Protocol):
+    title: str  # the tab's text and the View menu entry
+    tooltip: str  # the tab's tooltip and the menu entry's status tip
+    refresh_hz: float  # frames a second it is handed while training runs (all of them when not)
+    refresh_hz_while_drawing: float | None  # fewer while the pen is down (None: the same)
+
+    def show_frame(self, frame: Frame) -> None:
+        """Take what this view shows from `frame` (cheap; the work waits until it is seen)."""
+
+
+class LazyRefresh:
+    """Mixin for a QWidget that works out what to draw only when it can be seen.
+
+    A subclass keeps its new input and calls input_changed(); it implements refresh(), which
+    computes what to draw from that input (and calls update()). refresh() runs at once while the
+    widget is visible, else when it is next shown or an accessor calls ensure_current(): once, for
+    the newest input, however many came meanwhile. Painting never computes.
+    """
+
+    _stale = False
+
+    def input_changed(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.ensure_current()
+
+    def ensure_current(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.refresh()
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def showEvent(self, event) -> None:  # noqa: ANN001 - Qt event
+        super().showEvent(event)
+        self.ensure_current()
+
+
+class InspectorView(LazyRefresh, QWidget):
+    """A painted inspector view; subclasses set the attributes and write show_frame/refresh."""
+
+    title = ""
+    tooltip = ""
+    refresh_hz = 10.0
+    refresh_hz_while_drawing: float | None = None
+
+    def show_frame(self, frame: Frame) -> None:
+        raise NotImplementedError

@@ -1,0 +1,183 @@
+"""The live session: the network being trained, the drawing it looks at, and the frames shown.
+
+The window never trains and its views never ask anyone: the Trainer runs SGD on its own thread,
+and a single timer here reads the trainer's snapshot about 30 times a second, runs the drawing
+through the newest weights, and hands the result to each receiver as a Frame, at that
+receiver's own rate. However fast training goes, the screen is redrawn at that fixed rate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Protocol
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
+
+from digitpad.core.network import Network
+from digitpad.core.preprocess import to_mnist
+from digitpad.core.settings import Settings
+from digitpad.training.trainer import Snapshot, Trainer
+from digitpad.ui.canvas import FINE
+from digitpad.ui.frame import Change, Frame
+
+FRAME_MS = 33  # ~30 frames a second
+FPS = 1000 / FRAME_MS
+# Every frame costs the trainer time (both run Python, and only one thread runs Python at a
+# time; Qt painting called from Python counts too), so receivers ask for fewer: the plots 10 a
+# second (6 while the pen is down: the pen, the cells and the prediction need the time then), the
+# weight pictures 2. A drawn digit is predicted anew at once; with newer weights, at 10 Hz.
+REPREDICT_HZ = 10.0
+
+
+class Drawing(Protocol):
+    """What the session needs of the canvas."""
+
+    changed: SignalInstance
+    pen_down: bool
+
+    def is_empty(self) -> bool: ...
+
+    def image(self, size: int) -> np.ndarray: ...
+
+
+class LiveSession(QObject):
+    training_stopped = Signal(object, bool)  # the Failure that stopped training; True: diverged
+    run_started = Signal(object)  # the Network trained from now on (after Reset or Open)
+
+    def __init__(self, trainer: Trainer, drawing: Drawing, parent: QObject | None = None):
+        super().__init__(parent)
+        self.trainer = trainer
+        self._drawing = drawing
+        self._receivers: list[_Receiver] = []
+        self._tick = 0
+        self._run = 0
+        self._drawings = 0  # drawings begun
+        self._drawing_dirty = True  # the canvas changed since `_seen` was made
+        self._seen: np.ndarray | None = None
+        self._network = trainer.snapshot().network  # the weights the frames show
+        self._outputs: np.ndarray | None = None
+        self._shown_error: str | None = None
+        self.frame = self._make_frame()  # the newest frame
+        drawing.changed.connect(self._drawing_changed)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self.tick)
+        self._timer.start()
+
+    # ---- receivers ----------------------------------------------------------------------------
+
+    def subscribe(self, show: Callable[[Frame], None], hz: float = FPS,
+                  hz_while_drawing: float | None = None) -> None:
+        """Hand `show` the newest frame now, then `hz` frames a second while training runs
+        (`hz_while_drawing` while the pen is down) and each frame while it does not; but only
+        frames in which something changed since the last it was handed."""
+        receiver = _Receiver(show, _every(hz), _every(hz_while_drawing or hz))
+        self._receivers.append(receiver)
+        receiver.deliver(self.frame)
+
+    def refresh(self, show: Callable[[Frame], None]) -> None:
+        """Hand `show` the newest frame now (say, when its tab is chosen)."""
+        for receiver in self._receivers:
+            if receiver.show == show:
+                receiver.deliver(self.frame)
+
+    # ---- the network ------------------------------------------------------------------------
+
+    def install(self, network: Network, settings: Settings | None = None) -> None:
+        """Train `network` (with `settings`, if given) from now on, from a clean history; every
+        receiver sees it at once."""
+        self.trainer.reset(network, settings)
+        self._run += 1
+        self._shown_error = None
+        self._network = self.trainer.snapshot().network
+        self._predict()
+        self.frame = self._make_frame()
+        for receiver in self._receivers:
+            receiver.deliver(self.frame)
+        self.run_started.emit(network)
+
+    def newest_network(self) -> Network:
+        """A copy of the newest weights. Paused, it waits for a step still running to end."""
+        if not self.trainer.is_running:
+            self.trainer.wait_idle()
+        return self.trainer.snapshot().network
+
+    # ---- the drawing ------------------------------------------------------------------------
+
+    @property
+    def pending_drawing(self) -> bool:
+        """True while the canvas has changed since the newest frame's `seen` was made."""
+        return self._drawing_dirty
+
+    def seen_now(self) -> np.ndarray | None:
+        """The drawing as the network sees it, made from the canvas now (None: empty)."""
+        return None if self._drawing.is_empty() else to_mnist(self._drawing.image(FINE))
+
+    def _drawing_changed(self) -> None:
+        # Only mark it: the next frame predicts, so a fast pen costs at most 30 predictions/s.
+        self._drawing_dirty = True
+        if self._drawing.is_empty():
+            self._drawings += 1
+
+    # ---- frames -----------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def tick(self) -> None:
+        """One frame: read the trainer, predict the drawing if due, hand out the frame."""
+        self._tick += 1
+        snapshot = self.trainer.snapshot()
+        running = snapshot.is_running
+        newer = snapshot.network is not self._network
+        if self._drawing_dirty or (newer and (not running or self._tick % _every(REPREDICT_HZ)
+                                              == 0)):
+            self._network = snapshot.network
+            self._predict()
+        self.frame = self._make_frame(snapshot)
+        pen_down = self.frame.pen_down
+        for receiver in self._receivers:
+            if not running or self._tick % receiver.every(pen_down) == 0:
+                receiver.deliver(self.frame)
+        if snapshot.error and snapshot.error != self._shown_error:
+            self.training_stopped.emit(snapshot.error, snapshot.diverged)
+        self._shown_error = snapshot.error
+
+    def _predict(self) -> None:
+        """Run the drawing through the frames' network."""
+        if self._drawing_dirty:
+            self._drawing_dirty = False
+            self._seen = self.seen_now()
+        self._outputs = None if self._seen is None else self._network.forward(
+            self._seen.reshape(1, -1))[0]
+
+    def _make_frame(self, snapshot: Snapshot | None = None) -> Frame:
+        return Frame(snapshot=snapshot or self.trainer.snapshot(), network=self._network,
+                     seen=self._seen, outputs=self._outputs, pen_down=self._drawing.pen_down,
+                     run=self._run, drawing=self._drawings)
+
+
+@dataclasses.dataclass
+class _Receiver:
+    show: Callable[[Frame], None]
+    frames: int  # one frame in this many
+    frames_while_drawing: int
+    last: Frame | None = None
+
+    def every(self, pen_down: bool) -> int:
+        return self.frames_while_drawing if pen_down else self.frames
+
+    def deliver(self, frame: Frame) -> None:
+        changed = frame.changes_since(self.last)
+        if changed == Change.NONE:
+            return
+        self.last = frame
+        self.show(dataclasses.replace(frame, changed=changed))
+
+
+def _every(hz: float) -> int:
+    """One frame in how many gives about `hz` a second."""
+    return max(1, round(FPS / hz))

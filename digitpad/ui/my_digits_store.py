@@ -1,0 +1,56 @@
+"""The window's handle on my digits: opened once at start, its news said once, closed at the end.
+
+A migration, or a damaged file set aside, is dealt with (and said) when the window opens rather
+than at the first key press; a store that cannot be used leaves drawing and training working.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from digitpad.core.errors import DigitpadError
+from digitpad.core.my_digits import MyDigits, is_started
+from digitpad.data_dir import user_data_dir
+from digitpad.ui.wording import sentence
+
+
+class MyDigitsStore:
+    def __init__(self, window: QWidget) -> None:
+        self._window = window
+        self._store: MyDigits | None = None
+
+    def open_at_start(self) -> None:
+        """Open the store now if there is one. With nothing kept yet, nothing is created until
+        the first drawing is."""
+        try:
+            if not is_started(user_data_dir()):
+                return
+        except DigitpadError:
+            return  # a data folder that is a file: the app says so once, for all its files
+        try:
+            self.get()
+        except DigitpadError as e:
+            self._tell("My digits cannot be used", f"{sentence(str(e))}\n\nDrawing and "
+                       "training still work; keeping drawings needs my digits.")
+
+    def get(self) -> MyDigits:
+        """The store of my digits, opened on first use; raises DataError if it cannot be."""
+        if self._store is None:
+            self._store = MyDigits.open(user_data_dir())
+            if self._store.notices:
+                self._tell("My digits", "\n\n".join(sentence(n) for n in self._store.notices))
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def _tell(self, title: str, text: str) -> None:
+        """A message that does not stop anything: the window goes on while it shows."""
+        box = QMessageBox(QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.Ok, self._window)
+        box.setObjectName("myDigitsNotice")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        QTimer.singleShot(0, box.open)

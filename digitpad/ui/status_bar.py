@@ -1,0 +1,74 @@
+"""The status bar: epoch, step, speed and test accuracy of the run, and MNIST's loading."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+from digitpad.ui.frame import Frame
+
+TIPS = {
+    "epoch": "Epochs: complete passes over all 60,000 training digits "
+             "(and how far into the current one).",
+    "step": "Steps: mini-batches trained on so far; each one is one nudge to every weight.",
+    "speed": "Training speed: training digits processed per second.",
+    "accuracy": "Share of the 10,000 test digits (never trained on) that the network "
+                "got right, measured after each epoch.",
+}
+# Each label is as wide as its widest text: changing numbers neither jiggle the bar nor make it
+# lay itself out again.
+WIDEST = {"epoch": "Epoch 888 · 88%", "step": "Step 8,888,888",
+          "speed": "888,000 examples/s", "accuracy": "Test accuracy: after epoch 1"}
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.loading_label = QLabel("Loading the MNIST digits…")
+        self.loading_bar = QProgressBar()
+        self.loading_bar.setObjectName("loadingProgress")
+        self.loading_bar.setRange(0, 0)  # busy: the loader cannot tell how far it is
+        self.loading_bar.setMaximumWidth(140)
+        self.loading_bar.setMaximumHeight(14)
+        self.addWidget(self.loading_label)
+        self.addWidget(self.loading_bar)
+        self.labels: dict[str, QLabel] = {}
+        for key, tip in TIPS.items():
+            label = QLabel()
+            label.setObjectName(f"status_{key}")
+            label.setToolTip(tip)
+            label.setContentsMargins(8, 0, 8, 0)
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(WIDEST[key]) + 16)
+            self.addPermanentWidget(label)
+            self.labels[key] = label
+        self.set_loading(False)
+
+    def set_loading(self, loading: bool) -> None:
+        self.loading_label.setVisible(loading)
+        self.loading_bar.setVisible(loading)
+
+    def show_frame(self, frame: Frame) -> None:
+        snapshot = frame.snapshot
+        epoch = f"Epoch {snapshot.epoch + 1}"
+        if snapshot.steps:
+            epoch += f" · {100 * snapshot.epoch_fraction:.0f}%"
+        speed = snapshot.examples_per_second
+        accuracy = (f"Test accuracy {100 * snapshot.epochs[-1].test_accuracy:.1f}%"
+                    if snapshot.epochs else "Test accuracy: after epoch 1")
+        texts = {
+            "epoch": epoch,
+            "step": f"Step {snapshot.steps:,}",
+            "speed": f"{_round(speed):,} examples/s" if speed else "paused",
+            "accuracy": accuracy,
+        }
+        for key, text in texts.items():
+            if self.labels[key].text() != text:  # relayout only when a label changes
+                self.labels[key].setText(text)
+
+
+def _round(value: float) -> int:
+    """Three significant figures: a speed that jitters in the last digits is hard to read."""
+    if value <= 0:
+        return 0
+    digits = max(0, int(np.floor(np.log10(value))) - 2)
+    return int(round(value, -digits))

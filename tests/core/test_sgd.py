@@ -1,0 +1,99 @@
+"""The one training loop: steps, epochs, settings changed between steps, divergence, interrupt."""
+
+from dataclasses import replace
+from itertools import islice
+
+import numpy as np
+import pytest
+
+from digitpad.core import evaluation
+from digitpad.core.errors import DivergedError
+from digitpad.core.evaluation import evaluate
+from digitpad.core.network import Network
+from digitpad.core.settings import Settings
+from digitpad.core.sgd import SGD, Epoch, Step
+
+SETTINGS = Settings(hidden=(16,), lr=0.5, batch=50)  # 600 training digits: 12 steps an epoch
+
+
+def test_steps_then_the_epochs_test_score(small_mnist):
+    network = SETTINGS.new_network()
+    events = list(islice(SGD(network, small_mnist, SETTINGS), 26))
+    steps = [e for e in events if isinstance(e, Step)]
+    assert [type(e) for e in events] == ([Step] * 12 + [Epoch]) * 2
+    assert [s.number for s in steps] == list(range(1, 25))
+    assert [s.done for s in steps[:12]] == list(range(50, 650, 50))
+    assert [s.epoch for s in steps] == [0] * 12 + [1] * 12
+    assert [s.ends_epoch for s in steps].count(True) == 2
+    assert all(s.examples == 50 and s.total == 600 and s.lr == 0.5 for s in steps)
+    assert all(len(s.grad_norms) == 2 and s.seconds > 0 for s in steps)
+    first, second = events[12], events[25]
+    assert (first.epoch, first.step, second.epoch, second.step) == (1, 12, 2, 24)
+    # The loop stopped right after the second epoch's score: it is the network's now.
+    now = evaluate(network, small_mnist.test_images, small_mnist.test_labels)
+    np.testing.assert_array_equal(second.test.confusion, now.confusion)
+    assert second.test.accuracy == now.accuracy > 0.9
+    assert steps[-1].cost < steps[0].cost
+
+
+def test_settings_changed_between_steps_apply_to_the_next_one(small_mnist):
+    network = SETTINGS.new_network()
+    sgd = SGD(network, small_mnist, SETTINGS)
+    events = iter(sgd)
+    assert next(events).done == 50
+    sgd.settings = replace(SETTINGS, batch=7, lr=0.0125)
+    before = [W.copy() for W in network.weights]
+    step = next(events)
+    assert (step.examples, step.done, step.lr) == (7, 57, 0.0125)
+    for W, W0, norm in zip(network.weights, before, step.grad_norms):
+        assert np.linalg.norm(W - W0) == pytest.approx(0.0125 * norm, rel=1e-3)
+
+
+def test_the_last_mini_batch_of_an_epoch_is_what_is_left(small_mnist):
+    steps = list(islice(SGD(SETTINGS.new_network(), small_mnist, replace(SETTINGS, batch=250)), 3))
+    assert [(s.examples, s.done, s.ends_epoch) for s in steps] == [
+        (250, 250, False), (250, 500, False), (100, 600, True)]
+
+
+def test_a_diverging_step_raises_keeps_the_weights_and_the_loop_goes_on(small_mnist):
+    network = Network((784, 16, 10), activation="relu")
+    network.weights = [W * np.float32(1e20) for W in network.weights]  # the first step overflows
+    before = [W.copy() for W in network.weights]
+    sgd = SGD(network, small_mnist, SETTINGS)
+    with pytest.raises(DivergedError, match="try a smaller learning rate"):
+        next(iter(sgd))
+    for W, W0 in zip(network.weights, before):
+        np.testing.assert_array_equal(W, W0)
+    assert sgd.steps == 0
+
+    network.weights = [W / np.float32(1e20) for W in network.weights]  # tamed
+    step = next(iter(sgd))  # on from the next mini-batch
+    assert (step.number, step.done) == (1, 100)
+
+
+def test_interrupt_stops_scoring_the_test_set_within_a_chunk(small_mnist, monkeypatch):
+    monkeypatch.setattr(evaluation, "CHUNK", 10)  # 100 test digits: 10 chunks
+    network = SETTINGS.new_network()
+    sgd = SGD(network, small_mnist, replace(SETTINGS, batch=600))  # one step, one epoch
+    chunks = []
+    real_predict = network.predict
+
+    def predict(X):  # once per chunk: the third one is interrupted from "another thread"
+        chunks.append(len(X))
+        if len(chunks) == 3:
+            sgd.interrupt()
+        return real_predict(X)
+
+    monkeypatch.setattr(network, "predict", predict)
+    events = list(sgd)  # the loop ends by itself
+    assert [type(e) for e in events] == [Step]
+    assert chunks == [10, 10, 10]
+
+
+def test_the_same_seed_trains_the_same_weights(small_mnist):
+    augmented = replace(SETTINGS, augment=True)
+    a, b, c = (augmented.new_network(seed=1) for _ in range(3))
+    for network, seed in ((a, 4), (b, 4), (c, 5)):
+        list(islice(SGD(network, small_mnist, augmented, seed), 5))
+    np.testing.assert_array_equal(a.weights[0], b.weights[0])
+    assert not np.array_equal(a.weights[0], c.weights[0])
