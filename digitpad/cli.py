@@ -72,9 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         import numpy  # noqa: F401  (loads the BLAS library that threadpoolctl then limits)
         from threadpoolctl import threadpool_limits
 
-        # One BLAS thread: at digitpad's matrix sizes a second one gains little on an idle
-        # machine, and on a busy one the two wait for each other (measured with the accurate
-        # preset on 2 shared cores: 9 s an epoch with one thread, 45 s with two).
+        # One BLAS thread unless a command asks for more (see blas_threads): on a busy
+        # machine two wait for each other, and a small network's products are too short.
         with threadpool_limits(limits=1, user_api="blas"):
             return args.run(args)
     except KeyboardInterrupt as stop:
@@ -297,12 +296,14 @@ def run_train(args: argparse.Namespace) -> int:
     on_batch = None if bar is None else (lambda p: bar.update(*p))
     started = time.perf_counter()
     epoch, report = 0, None
+    threads = use_cores(network, settings.batch, running=0)
     try:
         for report in train_epochs(network, data, settings, args.seed, on_batch):
             epoch = report.epoch
             if bar is not None:
                 bar.clear()
             print_epoch(report, settings.epochs, args.json)
+            threads = use_cores(network, settings.batch, running=threads)
         seconds = time.perf_counter() - started
         if args.save:
             network.save(args.save)  # atomic: a file is either the old one or the new one
@@ -329,6 +330,17 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def use_cores(network, batch: int, running: int) -> int:  # noqa: ANN001 - a Network
+    """Let BLAS use as many threads as help this network now; returns how many."""
+    from threadpoolctl import threadpool_limits
+
+    from digitpad.blas_threads import blas_threads
+
+    threads = blas_threads(network.sizes, batch, running)
+    threadpool_limits(limits=threads, user_api="blas")  # main() restores the limit at the end
+    return threads
+
+
 def print_epoch(report, epochs: int, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"epoch": report.epoch, "epochs": epochs, "lr": report.lr,
@@ -346,11 +358,12 @@ def print_epoch(report, epochs: int, as_json: bool) -> None:
 
 def run_eval(args: argparse.Namespace) -> int:
     from digitpad.core.digit_model import load_digit_model
-    from digitpad.core.evaluation import evaluate
+    from digitpad.core.evaluation import CHUNK, evaluate
     from digitpad.core.mnist import load_mnist
 
     network = load_digit_model(args.model)
     data = load_mnist(args.data)
+    use_cores(network, CHUNK, running=0)
     result = evaluate(network, data.test_images, data.test_labels)
     if args.json:
         print(json.dumps({"model": args.model, "test_accuracy": result.accuracy,
@@ -485,7 +498,7 @@ def run_samples(args: argparse.Namespace) -> int:
     else:
         with open_my_digits() as store:
             counts, path = store.per_digit(), store.path
-            held_out = store.split()[1].labels
+            held_out = store.per_digit(held_out_only=True)
             warn_damaged(store)
     total = sum(counts)
     if args.json:
@@ -500,15 +513,12 @@ def run_samples(args: argparse.Namespace) -> int:
     return 0
 
 
-def per_digit_table(counts: list[int], held_out=None) -> str:
+def per_digit_table(counts: list[int], held_out: list[int] | None = None) -> str:
     """Aligned rows: the digits 0-9, how many drawings there are of each, how many held out."""
-    import numpy as np
-
-    held = np.bincount(held_out, minlength=10).tolist() if held_out is not None else None
     width = max(len(str(max(counts))), 3)
     rows = [("digit", list(range(len(counts)))), ("drawings", counts)]
-    if held is not None:
-        rows.append(("held out", held))
+    if held_out is not None:
+        rows.append(("held out", held_out))
     return "\n".join(f"  {name:<9} {' '.join(f'{c:>{width}}' for c in values)}"
                      for name, values in rows)
 

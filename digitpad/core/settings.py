@@ -85,7 +85,8 @@ class Settings:
     (dataclasses.replace), which is checked like a new one."""
 
     hidden: tuple[int, ...] = _setting((16, 16), About(
-        "hidden layers", "hidden layer sizes, e.g. 16,16 (none: no hidden layer)",
+        "hidden layers", f"hidden layer sizes, e.g. 16,16 (none: no hidden layer; at most "
+        f"{MAX_HIDDEN_LAYERS} layers of {MAX_NEURONS})",
         metavar="SIZES"))
     activation: str = _setting("sigmoid", About(
         "activation", "of the hidden layers", choices=ACTIVATIONS))

@@ -3,6 +3,7 @@
 from digitpad.ui.backprop_view import BackpropView
 from digitpad.ui.evaluation_view import EvaluationView
 from digitpad.ui.gradient_plot import GradientPlot
+from digitpad.ui.my_digits_view import MyDigitsView
 from digitpad.ui.weights_view import WeightsView
 
 INSPECTORS = [
@@ -10,4 +11,5 @@ INSPECTORS = [
     BackpropView,
     WeightsView,
     EvaluationView,
+    MyDigitsView,
 ]

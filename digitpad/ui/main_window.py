@@ -36,6 +36,7 @@ from digitpad.ui.live_session import LiveSession
 from digitpad.ui.menus import build_menus
 from digitpad.ui.mnist_loader import MnistLoader
 from digitpad.ui.my_digits_store import MyDigitsStore
+from digitpad.ui.my_digits_view import MyDigitsView
 from digitpad.ui.plot_panel import PlotPanel
 from digitpad.ui.status_bar import StatusBar
 from digitpad.ui.training_controls import TrainingControls
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
             lambda i: session.refresh(self.inspector_views[i].show_frame))
         session.training_stopped.connect(self._show_training_error)
         self.canvas.digit_key_pressed.connect(self.keep_drawing)
+        self.my_digits_view.drawing_chosen.connect(self.canvas.set_strokes)
         self.controls.settings_changed.connect(self.trainer.change_settings)
         self.controls.start_pause_button.clicked.connect(self.toggle_training)
         self.controls.step_button.clicked.connect(self.step_once)
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
         middle = PlotPanel()
         self.notice, self.cost_plot = middle.notice, middle.cost_plot
         self.inspectors, self.inspector_views = middle.tabs, middle.views
+        self.my_digits_view = next(v for v in middle.views if isinstance(v, MyDigitsView))
         self.plot_splitter = middle.splitter
 
         # Right: the training panel, scrollable on short screens.
@@ -303,5 +306,6 @@ class MainWindow(QMainWindow):
         if self._help_dialog is not None:
             self._help_dialog.close()
         self._my_digits.close()
+        self.my_digits_view.close_store()
         super().closeEvent(event)
 

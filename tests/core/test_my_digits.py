@@ -55,9 +55,10 @@ def test_a_drawing_is_kept_as_uint8_pixels_with_its_label_strokes_and_origin(tmp
         np.testing.assert_array_equal(store.image(kept.id), samples.images[0])
         assert store.strokes(kept.id) == [[(1.0, 2.0), (3.25, 4.5), (5.0, 6.0)], [(10.0, 10.0)]]
         listed = store.drawings()
-        assert [(d.label, d.source, d.has_strokes) for d in listed] == [
-            (3, "drawn", True), (8, "drawn", False)]
-        assert listed[0].created_at.endswith("Z") and listed[0].created_at[:4].isdigit()
+        assert [(d.label, d.held_out) for d in listed] == [(3, False), (8, False)]
+        details = [store.details(d.id) for d in listed]
+        assert [(d.source, d.has_strokes) for d in details] == [("drawn", True), ("drawn", False)]
+        assert details[0].created_at.endswith("Z") and details[0].created_at[:4].isdigit()
         assert store.strokes(listed[1].id) is None
 
 
@@ -127,7 +128,7 @@ def test_an_import_is_all_or_nothing_and_adds_nothing_twice(tmp_path):
         assert store.add_samples(more) == 3  # only what is new
         assert store.count() == 15
         np.testing.assert_array_equal(store.samples().images, more.images)
-        assert {d.source for d in store.drawings()} == {"imported"}
+        assert {store.details(d.id).source for d in store.drawings()} == {"imported"}
 
 
 def test_an_import_beyond_the_limit_is_refused_before_anything_is_written(tmp_path, monkeypatch):
@@ -157,7 +158,7 @@ def test_the_old_npz_is_migrated_bit_for_bit_once_and_kept(tmp_path):
         migrated = store.samples()
         np.testing.assert_array_equal(migrated.images, old.images)
         np.testing.assert_array_equal(migrated.labels, old.labels)
-        assert {d.source for d in store.drawings()} == {"migrated"}
+        assert {store.details(d.id).source for d in store.drawings()} == {"migrated"}
     assert not legacy.exists()
     assert (tmp_path / "my-digits.npz.migrated").read_bytes() == original
     with MyDigits.open(tmp_path) as store:  # once only
@@ -274,7 +275,8 @@ def test_rows_with_wrong_types_or_sizes_are_left_out_reported_and_kept(tmp_path)
         db.execute("INSERT INTO drawings (label, image, created_at, source, held_out, digest) "
                    "VALUES (4, ?, 'now', 'drawn', 9, x'00')", (bytes(784),))
     with MyDigits.open(tmp_path) as store:
-        assert [d.id for d in store.drawings()] == [good]
+        # Listed by what the index holds (label, held out); the pixels are checked when read.
+        assert [d.id for d in store.drawings()] == [good + 3, good + 4, good]
         samples = store.samples()
         assert samples.labels.tolist() == [5]
         train, held_out = store.split()
@@ -397,4 +399,4 @@ def test_the_app_and_two_imports_writing_at_once_lose_nothing(tmp_path):
     assert sorted(json.loads(out)["added"] for out in outputs) == [150, 151]
     with MyDigits.open(data) as store:
         assert store.count() == 60 + 150 + 151
-        assert sorted(d.source for d in store.drawings()).count("drawn") == 60
+        assert [store.details(d.id).source for d in store.drawings()].count("drawn") == 60

@@ -18,7 +18,7 @@ def view_menu(window) -> QMenu:
 
 def test_the_views_of_the_contract_are_tabs_chosen_by_click_or_ctrl_number(qtbot, window):
     tabs = window.findChild(QTabWidget, "inspectorTabs")
-    names = ["gradientPlot", "backpropView", "weightsView", "evaluationView"]
+    names = ["gradientPlot", "backpropView", "weightsView", "evaluationView", "myDigitsView"]
     assert [tabs.widget(i).objectName() for i in range(tabs.count())] == names
     assert tabs.currentWidget().objectName() == "gradientPlot"  # the live picture first
 
@@ -132,7 +132,8 @@ def test_a_view_added_to_the_list_gets_a_tab_a_shortcut_and_frames(qtbot, small_
     draw_seven(qtbot, window.canvas)
     qtbot.waitUntil(lambda: view.frame is not None and view.frame.seen is not None)
     assert view.ink is None  # hidden: nothing worked out yet
-    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key(Qt.Key.Key_1 + len(INSPECTORS)),  # its Ctrl+N: the last one
+                   Qt.KeyboardModifier.ControlModifier)
     assert tabs.currentWidget() is view
     qtbot.waitUntil(lambda: view.ink is not None)
     assert view.ink == float(window.session.seen_now().sum())
