@@ -31,11 +31,11 @@ def user_data_dir() -> Path:
         from digitpad.core.errors import DataError
         from digitpad.core.paths import shown
 
-        where = f"the data folder {shown(folder)} is a file, not a folder"
         if override:
-            raise DataError(f"{where} ({DATA_DIR_VARIABLE} names it): point "
-                            f"{DATA_DIR_VARIABLE} at a folder, or unset it")
-        raise DataError(f"{where}: move that file away, and digitpad will make the folder")
+            raise DataError(f"{DATA_DIR_VARIABLE} names {shown(folder)}, which is not a folder: "
+                            "point it at a folder for digitpad's files, or unset it")
+        raise DataError(f"digitpad's data folder {shown(folder)} is not a folder: move that "
+                        "file away, and digitpad will make the folder")
     return folder
 
 

@@ -174,6 +174,6 @@ def test_a_data_folder_that_is_a_file_is_named_as_the_problem(tmp_path, monkeypa
     assert main(["samples"]) == 1
     out, err = capsys.readouterr()
     line = assert_one_error_line(err)
-    assert f"the data folder {not_a_folder} is a file, not a folder (DIGITPAD_DATA_DIR" in line
+    assert f"DIGITPAD_DATA_DIR names {not_a_folder}, which is not a folder" in line
     assert out == ""
     assert not_a_folder.read_text() == "my notes" and os.listdir(tmp_path) == ["notes.txt"]

@@ -65,7 +65,7 @@ def test_a_data_folder_that_is_a_file_gets_a_dialog_and_stays_as_it_is(qtbot, tm
     QTimer.singleShot(200, lambda: close_when_shown(seen, boxes=1))
     assert main() == 0
     assert len(seen) == 1  # one problem, one dialog
-    assert f"data folder {notes} is a file, not a folder" in seen[0]
+    assert f"DIGITPAD_DATA_DIR names {notes}, which is not a folder" in seen[0]
     assert notes.read_text() == "my notes" and os.listdir(tmp_path) == ["notes.txt"]
 
 
