@@ -65,14 +65,14 @@ def settings_problem() -> str | None:
     """Why the settings file must be left alone, in one sentence; None if it can be written.
 
     Qt writes the settings file itself, through a symbolic link if it is one (changing a file
-    somewhere else). A data folder that is a file needs no care here: Qt cannot write in it,
-    and the app names that problem when it opens my digits.
+    somewhere else); a data folder that is a file cannot hold it at all.
     """
     path = settings_file()
     try:
+        user_data_dir()  # DataError if DIGITPAD_DATA_DIR names a file
         check_replaceable(path)
-    except NotADirectoryError:
-        return None
+    except DigitpadError as e:
+        return str(e)
     except OSError as e:
         return f"the settings file {shown(path)} is left alone: {e.strerror or e}"
     return None

@@ -5,13 +5,13 @@ import os
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings
 
-from digitpad.app import create_window, main
+from digitpad.app import create_window
 from digitpad.core import Network
 from tests.hostile_files import model_members, stored_array, write_zip
-from tests.ui.test_app_main import close_when_shown
 from tests.ui.test_models import open_via_menu
+from tests.ui.window_helpers import run_app
 
 
 def settings_elsewhere(tmp_path, data_dir):
@@ -42,17 +42,17 @@ def test_a_linked_settings_file_is_read_but_never_written(qtbot, small_mnist, tm
 
     assert outside.read_bytes() == before  # ...but nothing is written through the link
     assert (isolated_data_dir / "settings.ini").is_symlink()
-    assert [n for n in os.listdir(isolated_data_dir) if "settings" in n] == ["settings.ini"]
+    assert sorted(os.listdir(isolated_data_dir)) == ["settings.ini"]
     assert os.listdir(outside.parent) == ["shared.ini"]
 
 
 def test_the_app_says_why_settings_will_not_be_remembered(qtbot, tmp_path, isolated_data_dir):
     outside, before = settings_elsewhere(tmp_path, isolated_data_dir)
-    seen: list[str] = []
-    QTimer.singleShot(200, lambda: close_when_shown(seen, boxes=1))
-    assert main() == 0
-    assert len(seen) == 1
-    assert str(isolated_data_dir / "settings.ini") in seen[0] and "symbolic link" in seen[0]
+    status, boxes = run_app(boxes=1)
+    assert status == 0
+    assert len(boxes) == 1
+    assert str(isolated_data_dir / "settings.ini") in boxes[0].text
+    assert "symbolic link" in boxes[0].text
     assert outside.read_bytes() == before
 
 
@@ -61,11 +61,10 @@ def test_a_data_folder_that_is_a_file_gets_a_dialog_and_stays_as_it_is(qtbot, tm
     notes = tmp_path / "notes.txt"
     notes.write_text("my notes")
     monkeypatch.setenv("DIGITPAD_DATA_DIR", str(notes))
-    seen: list[str] = []
-    QTimer.singleShot(200, lambda: close_when_shown(seen, boxes=1))
-    assert main() == 0
-    assert len(seen) == 1  # one problem, one dialog
-    assert f"DIGITPAD_DATA_DIR names {notes}, which is not a folder" in seen[0]
+    status, boxes = run_app(boxes=1)
+    assert status == 0
+    assert len(boxes) == 1
+    assert f"DIGITPAD_DATA_DIR names {notes}, which is not a folder" in boxes[0].text
     assert notes.read_text() == "my notes" and os.listdir(tmp_path) == ["notes.txt"]
 
 
