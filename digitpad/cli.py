@@ -1,10 +1,13 @@
-"""The `digitpad` command: the app, and train / eval / predict / gradcheck / samples in a terminal.
+"""The `digitpad` command: the app, and train / eval / predict / gradcheck / lr-find / samples in
+a terminal.
 
     digitpad [gui] [--model PATH]
-    digitpad train [--preset video|accurate] [network and training options] [--save PATH] [--json]
+    digitpad train [--preset video|accurate] [network and training options] [--save PATH]
+                   [--force] [--json]
     digitpad eval --model PATH [--data DIR] [--json]
     digitpad predict --model PATH IMAGE [IMAGE ...]
     digitpad gradcheck [network options]
+    digitpad lr-find [network options] [--batch N] [--momentum F] [--steps N] [--json]
     digitpad samples [--json] | samples export DIR [--png] | samples import PATH
 
 NumPy and Qt are imported inside the commands that need them, so `digitpad --version` and
@@ -138,6 +141,9 @@ def build_parser() -> ArgumentParser:
         add_setting_option(train, name)
     add_data_option(train)
     train.add_argument("--save", metavar="PATH", help="save the trained network (.npz)")
+    train.add_argument("--force", action="store_true",
+                       help="let a run that failed (diverged, stuck at chance) replace the "
+                       "file given to --save")
     train.add_argument("--json", action="store_true", help="print one JSON object per epoch")
     train.set_defaults(run=run_train)
 
@@ -163,6 +169,21 @@ def build_parser() -> ArgumentParser:
     gradcheck.add_argument("--params", type=int, default=200, metavar="N",
                            help="parameters checked per layer at most, sampled (default 200)")
     gradcheck.set_defaults(run=run_gradcheck)
+
+    lr_find = commands.add_parser(
+        "lr-find", help="propose a learning rate (a learning-rate range test)",
+        description="Train a copy of a new network for one mini-batch at each of STEPS rates "
+        "growing exponentially from 0.0001 to 100, and propose a tenth of the rate at which "
+        "the cost, averaged, was lowest.")
+    add_network_options(lr_find)
+    for name in ("batch", "momentum"):
+        add_setting_option(lr_find, name)
+    lr_find.add_argument("--steps", type=int, default=100, metavar="N",
+                         help="rates tried, one mini-batch each (default 100)")
+    add_data_option(lr_find)
+    lr_find.add_argument("--json", action="store_true",
+                         help="print one JSON object per rate tried, then the proposal")
+    lr_find.set_defaults(run=run_lr_find)
 
     samples = commands.add_parser(
         "samples", help="your own drawings, kept in the app with the keys 0-9",
@@ -274,6 +295,7 @@ def check_display() -> None:
 
 def run_train(args: argparse.Namespace) -> int:
     from digitpad.core import storage
+    from digitpad.core.diagnosis import Recorder, diagnose, probe_inputs
     from digitpad.core.errors import DivergedError
     from digitpad.core.mnist import load_mnist
     from digitpad.core.training_run import train_epochs
@@ -294,18 +316,27 @@ def run_train(args: argparse.Namespace) -> int:
 
     bar = ProgressBar(sys.stderr, settings.epochs, settings.batch) if sys.stderr.isatty() else None
     on_batch = None if bar is None else (lambda p: bar.update(*p))
+    # The run's diagnosis reads every step's cost and gradient sizes and, after each epoch, the
+    # test score and how the network answers a fixed batch of training digits.
+    recorder, probe = Recorder(), probe_inputs(data.train_images)
+    shown, findings = set(), []
     started = time.perf_counter()
     epoch, report = 0, None
     threads = use_cores(network, settings.batch, running=0)
     try:
-        for report in train_epochs(network, data, settings, args.seed, on_batch):
+        for report in train_epochs(network, data, settings, args.seed, on_batch,
+                                   recorder.step):
             epoch = report.epoch
             if bar is not None:
                 bar.clear()
             print_epoch(report, settings.epochs, args.json)
+            recorder.epoch(report.test_accuracy, report.test_cost)
+            findings = diagnose(network, recorder.history(len(network.weights)), probe, settings)
+            print_findings(findings, shown, report.epoch, args.json)
             threads = use_cores(network, settings.batch, running=threads)
         seconds = time.perf_counter() - started
         if args.save:
+            check_may_replace(args.save, findings, args.force)
             network.save(args.save)  # atomic: a file is either the old one or the new one
     except KeyboardInterrupt as stop:
         if bar is not None:
@@ -351,6 +382,45 @@ def print_epoch(report, epochs: int, as_json: bool) -> None:
         print(f"epoch {report.epoch:>{len(str(epochs))}}/{epochs}  lr {report.lr:<8.4g} "
               f"cost {report.cost:.4f}  test accuracy {report.test_accuracy:.2%}  "
               f"({report.seconds:.1f} s)", flush=True)
+
+
+def print_findings(findings, shown: set, epoch: int, as_json: bool) -> None:
+    """Each finding of the run's diagnosis once, after the epoch that first shows it: a line
+    `warning: …`, or with --json an object with "diagnosis" (its kind)."""
+    for finding in findings:
+        if finding.key in shown:
+            continue
+        shown.add(finding.key)
+        if as_json:
+            print(json.dumps({**finding.as_json(), "epoch": epoch}), flush=True)
+        else:
+            print(f"warning: {finding.message} Try {fix_options(finding.fix)}.", flush=True)
+
+
+def fix_options(fix: dict) -> str:
+    """A suggested change of settings as the options that make it: {"lr": 0.1} -> --lr 0.1."""
+    return " ".join(f"--{name} {value:g}" if isinstance(value, float) else f"--{name} {value}"
+                    for name, value in fix.items())
+
+
+def check_may_replace(path: str, findings, force: bool) -> None:
+    """A run the diagnosis calls failed does not replace an existing file, unless --force."""
+    from digitpad.core.diagnosis import is_failed
+    from digitpad.core.errors import DigitpadError
+
+    if force or not os.path.lexists(path) or not is_failed(findings):
+        return
+    stuck = [f for f in findings if f.kind == "stuck_at_chance"]
+    if stuck:
+        accuracy = stuck[0].evidence["test_accuracy"]
+        why = f"it is stuck at chance, {accuracy:.2%} of the test digits right"
+        fix = stuck[0].fix
+    else:
+        diverged = next(f for f in findings if f.kind == "diverging")
+        why = f"it diverged, its cost rose to {diverged.evidence['peak_cost']:.3g}"
+        fix = diverged.fix
+    raise DigitpadError(f"{path} was not replaced: this run failed ({why}); try "
+                        f"{fix_options(fix)}, or add --force to replace it anyway")
 
 
 # ---- digitpad eval --------------------------------------------------------------------------
@@ -465,6 +535,59 @@ def run_gradcheck(args: argparse.Namespace) -> int:
     print(f"ok: backprop matches the numerical gradient (every error below "
           f"{GRADCHECK_THRESHOLD:g})")
     return 0
+
+
+# ---- digitpad lr-find ----------------------------------------------------------------------
+
+
+def run_lr_find(args: argparse.Namespace) -> int:
+    from digitpad.core.lr_finder import lr_range_test
+    from digitpad.core.mnist import load_mnist
+
+    settings = settings_from(args)
+    data = load_mnist(args.data)
+    network = settings.new_network(args.seed)
+    if not args.json:
+        print(f"learning-rate range test: {network.describe()}")
+        print(f"  batch {settings.batch}, momentum {settings.momentum:g}, L2 {settings.l2:g}: "
+              f"one mini-batch at each of {args.steps} growing rates, on a copy", flush=True)
+    test = lr_range_test(network, data.train_images, data.train_labels, settings.batch,
+                         settings.momentum, settings.l2, steps=args.steps, seed=args.seed)
+    lowest = float(test.rates[test.smoothed.argmin()])
+    if args.json:
+        for rate, cost, smoothed in zip(test.rates, test.costs, test.smoothed):
+            print(json.dumps({"lr": float(rate), "cost": float(cost),
+                              "smoothed_cost": float(smoothed)}))
+        print(json.dumps({"proposed_lr": test.proposed, "lowest_cost_lr": lowest,
+                          "steps": len(test.rates)}), flush=True)
+        return 0
+    print(cost_by_rate(test.rates, test.smoothed))
+    print(f"proposed learning rate: {test.proposed:g} (a tenth of {lowest:.3g}, where the "
+          "averaged cost was lowest)")
+    print(f"try: {train_command(args, test.proposed)}")
+    return 0
+
+
+def train_command(args: argparse.Namespace, lr: float) -> str:
+    """The `digitpad train` command line for the network options of `args`, at rate `lr`."""
+    words = ["digitpad", "train", "--preset", args.preset]
+    for name in ("hidden", "activation", "output", "cost", "l2", "batch", "momentum", "data"):
+        if getattr(args, name, None) is not None:
+            words += [f"--{name}", str(getattr(args, name))]
+    if args.seed:
+        words += ["--seed", str(args.seed)]
+    return " ".join(words + ["--lr", f"{lr:g}"])
+
+
+def cost_by_rate(rates, smoothed, rows: int = 12, width: int = 40) -> str:
+    """About `rows` of the rates tried, each with its averaged cost as a number and a bar."""
+    picked = sorted({round(i * (len(rates) - 1) / (rows - 1)) for i in range(rows)})
+    top = max(float(smoothed[i]) for i in picked)
+    lines = [f"  {'rate':>9}  averaged cost"]
+    for i in picked:
+        bar = "#" * max(1, round(width * float(smoothed[i]) / top))
+        lines.append(f"  {rates[i]:>9.3g}  {smoothed[i]:<8.4g} {bar}")
+    return "\n".join(lines)
 
 
 # ---- digitpad samples ----------------------------------------------------------------------

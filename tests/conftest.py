@@ -1,7 +1,10 @@
+import functools
 import os
 
 import numpy as np
 import pytest
+
+from tests.deadlines import DEADLINE_MS
 
 # GUI tests run without a display, on CI and on a developer's machine alike.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -30,11 +33,27 @@ def small_mnist():
     return make_small_mnist()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def isolated_data_dir(tmp_path, monkeypatch):
-    """Keep user data and settings of each test in its own folder."""
+    """Keep user data and settings of each test in its own folder, never the person's own.
+
+    For every test, whatever it runs (the app, the command line): one test's drawings or
+    settings never reach the next. The platform folders point into the test's folder too, for
+    the tests that unset DIGITPAD_DATA_DIR to check where the app looks without it.
+    """
     monkeypatch.setenv("DIGITPAD_DATA_DIR", str(tmp_path / "userdata"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     return tmp_path / "userdata"
+
+
+@pytest.fixture
+def qtbot(qtbot):
+    """pytest-qt's qtbot, whose waits allow DEADLINE_MS instead of 5 s (see tests/deadlines.py)."""
+    for name in ("waitUntil", "waitSignal", "waitSignals", "waitExposed", "waitActive",
+                 "waitCallback"):
+        setattr(qtbot, name, functools.partial(getattr(qtbot, name), timeout=DEADLINE_MS))
+    return qtbot
 
 
 @pytest.fixture

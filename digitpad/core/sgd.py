@@ -44,7 +44,7 @@ class Step(NamedTuple):
 
     number: int  # steps done in this run, this one included
     examples: int  # in this mini-batch (the last one of an epoch may be smaller)
-    epoch: int  # the epoch it belongs to, counted from 0
+    epoch: int  # the epoch it belongs to, counted from 1 as Epoch counts them
     done: int  # examples of that epoch trained on, this mini-batch included
     total: int  # examples in an epoch
     cost: float  # the mini-batch's cost, measured before the step
@@ -87,7 +87,7 @@ class SGD:
                 test = self._test()
                 if test is None:
                     return
-                yield Epoch(step.epoch + 1, step.number, test)
+                yield Epoch(step.epoch, step.number, test)
 
     def interrupt(self) -> None:
         """From any thread: stop scoring the test set after the chunk under way, and end the
@@ -96,7 +96,7 @@ class SGD:
 
     def _step(self) -> Step:
         settings, started = self.settings, time.perf_counter()
-        epoch = self._batches.epoch
+        epoch = self._batches.epoch + 1  # the batches count the epochs completed
         batch = self._batches.next(settings.batch)
         X, y = self._inputs(batch, settings.augment), self.data.train_labels[batch]
         stats = self.network.train_step(X, y, settings.lr, settings.l2, settings.momentum)

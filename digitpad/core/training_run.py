@@ -55,23 +55,27 @@ def train_epochs(
     settings: Settings,
     seed: int = 0,
     on_batch: Callable[[BatchProgress], None] | None = None,
+    on_step: Callable[[Step], None] | None = None,
 ) -> Iterator[EpochReport]:
     """Train `network` in place for settings.epochs epochs, yielding a report after each.
 
     Network.train_step raises DivergedError if the cost becomes NaN or infinite; the network
     then holds the weights of the step before (callers should not save them as a result).
-    `on_batch` is called after every mini-batch, for progress displays.
+    `on_batch` is called after every mini-batch, for progress displays; `on_step` with every
+    step's statistics (its cost and gradient sizes: what a diagnosis of the run reads).
     """
     sgd = SGD(network, data, replace(settings, lr=learning_rate(settings, 0)), seed)
     run_started = epoch_started = time.perf_counter()
     trained, cost_sum = 0, 0.0  # examples over the whole run; their costs over this epoch
     for event in sgd:
         if isinstance(event, Step):
+            if on_step is not None:
+                on_step(event)
             trained += event.examples
             cost_sum += event.cost * event.examples
             if on_batch is not None:
                 speed = trained / max(time.perf_counter() - run_started, 1e-9)
-                on_batch(BatchProgress(event.epoch + 1, event.done, event.total,
+                on_batch(BatchProgress(event.epoch, event.done, event.total,
                                        cost_sum / event.done, speed))
             continue
         yield EpochReport(event.epoch, sgd.settings.lr, cost_sum / len(data.train_labels),

@@ -320,7 +320,7 @@ class Trainer:
         step = next(self._events)
         with self._cond:
             self._history.append(step.cost, step.grad_norms)
-            self._epoch = step.epoch + step.ends_epoch
+            self._epoch = step.epoch if step.ends_epoch else step.epoch - 1  # completed ones
             self._epoch_fraction = 0.0 if step.ends_epoch else step.done / step.total
             self._measure_speed(step.examples, step.seconds)
         if step.ends_epoch:

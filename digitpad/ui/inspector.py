@@ -1,9 +1,23 @@
 """What an inspector view is: one tab under the cost plot, fed frames at its own rate.
 
-To add one, write a widget that has the four attributes of `Inspector` (subclass InspectorView
-for a painted widget, or mix LazyRefresh into another widget class) and list its class in
-ui/inspectors.py. The window makes the tab, its tooltip, the View menu entry with its Ctrl+N
-shortcut, and hands it frames at `refresh_hz`.
+To add one, write a widget with the attributes and the show_frame() of `Inspector` in a file of
+its own, and list its class in ui/inspectors.py. The window makes the tab, its tooltip, the View
+menu entry with its Ctrl+N shortcut, and the LiveSession hands it frames at `refresh_hz`, hidden
+or not. For the usual case subclass InspectorView:
+
+    class InkView(InspectorView):
+        title, tooltip, refresh_hz = "Ink", "How much ink the network sees", 10.0
+
+        def show_frame(self, frame: Frame) -> None:   # cheap: keep what you need
+            self._seen = frame.seen
+            self.input_changed()
+
+        def refresh(self) -> None:                      # the work, only while visible
+            self.label.setText(...)
+
+`frame.changed` says what differs from the frame this view was handed before; act on it in
+show_frame, as refresh() sees only the newest of the frames that came while the view was
+hidden. To keep numbers out of the ui, compute them in digitpad/core (see example_wishes.py).
 """
 
 from __future__ import annotations
@@ -20,7 +34,8 @@ class Inspector(Protocol):
     title: str  # the tab's text and the View menu entry
     tooltip: str  # the tab's tooltip and the menu entry's status tip
     refresh_hz: float  # frames a second it is handed while training runs (all of them when not)
-    refresh_hz_while_drawing: float | None  # fewer while the pen is down (None: the same)
+    # Optional: fewer while the pen is down, so the drawing keeps its pace (None: the same).
+    refresh_hz_while_drawing: float | None
 
     def show_frame(self, frame: Frame) -> None:
         """Take what this view shows from `frame` (cheap; the work waits until it is seen)."""

@@ -81,7 +81,8 @@ class MainWindow(QMainWindow):
         session.subscribe(self.statusBar().show_frame, hz=10)
         session.subscribe(self.cost_plot.show_frame, hz=10, hz_while_drawing=6)
         for view in self.inspector_views:
-            session.subscribe(view.show_frame, view.refresh_hz, view.refresh_hz_while_drawing)
+            session.subscribe(view.show_frame, view.refresh_hz,
+                              getattr(view, "refresh_hz_while_drawing", None))
         self.inspectors.currentChanged.connect(
             lambda i: session.refresh(self.inspector_views[i].show_frame))
         session.training_stopped.connect(self._show_training_error)

@@ -6,6 +6,7 @@ import pytest
 
 from digitpad import blas_threads as module
 from digitpad.blas_threads import blas_threads
+from tests.cli.conftest import QUICK
 
 ACCURATE, VIDEO = (784, 512, 512, 10), (784, 16, 16, 10)
 
@@ -46,3 +47,27 @@ def test_our_own_running_threads_do_not_count_as_others(two_cores):
 def test_without_a_load_average_one_thread(monkeypatch):
     monkeypatch.delattr(os, "getloadavg")
     assert blas_threads(ACCURATE, 200) == 1
+
+
+def test_train_sets_the_threads_before_every_epoch(mnist_dir, monkeypatch, capsys):
+    from threadpoolctl import threadpool_info
+
+    from digitpad.cli import main
+    from digitpad.core.network import Network
+
+    asked, seen = [], set()
+    monkeypatch.setattr(module, "blas_threads",
+                        lambda sizes, batch, running: asked.append((sizes, batch, running)) or 2)
+    real_step = Network.train_step
+
+    def step(self, *args, **kwargs):
+        seen.update(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
+        return real_step(self, *args, **kwargs)
+
+    monkeypatch.setattr(Network, "train_step", step)
+    before = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+    assert main(["train", *QUICK, "--data", str(mnist_dir), "--json"]) == 0
+    assert asked == [((784, 32, 10), 50, 0), ((784, 32, 10), 50, 2), ((784, 32, 10), 50, 2)]
+    assert seen == {2}  # every step ran with the threads asked for
+    after = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+    assert after == before  # as the command found them

@@ -38,13 +38,27 @@ def test_python_m_digitpad_reports_a_corrupt_model_in_one_line(tmp_path):
     assert_one_error_line(result.stderr)
 
 
+def start_in_the_foreground(args: list[str]) -> subprocess.Popen:
+    """Start `args` as a terminal starts the command in front of it: Ctrl+C interrupts it.
+
+    A shell ignores SIGINT in what it starts in the background (`nice pytest &` in a script),
+    and a child inherits an ignored signal: the program under test would never see the Ctrl+C
+    this test sends. A handled one is not inherited: the child starts with the default.
+    """
+    handler = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    finally:
+        signal.signal(signal.SIGINT, handler)
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl+C", "SIGTERM"])
 def test_ctrl_c_or_sigterm_in_a_real_process_stops_training_cleanly(stop, mnist_dir, tmp_path):
     model = tmp_path / "model.npz"
     args = [sys.executable, "-m", "digitpad", "train", *QUICK, "--epochs", "10000",
             "--data", str(mnist_dir), "--save", str(model), "--json"]
-    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True) as process:
+    with start_in_the_foreground(args) as process:
         try:
             first_epoch = json.loads(process.stdout.readline())
             process.send_signal(stop)

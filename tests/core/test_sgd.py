@@ -23,7 +23,7 @@ def test_steps_then_the_epochs_test_score(small_mnist):
     assert [type(e) for e in events] == ([Step] * 12 + [Epoch]) * 2
     assert [s.number for s in steps] == list(range(1, 25))
     assert [s.done for s in steps[:12]] == list(range(50, 650, 50))
-    assert [s.epoch for s in steps] == [0] * 12 + [1] * 12
+    assert [s.epoch for s in steps] == [1] * 12 + [2] * 12
     assert [s.ends_epoch for s in steps].count(True) == 2
     assert all(s.examples == 50 and s.total == 600 and s.lr == 0.5 for s in steps)
     assert all(len(s.grad_norms) == 2 and s.seconds > 0 for s in steps)

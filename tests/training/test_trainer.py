@@ -9,6 +9,7 @@ from digitpad.core import Network, Settings, evaluation
 from digitpad.core.errors import DivergedError
 from digitpad.training import trainer as trainer_module
 from digitpad.training.trainer import DIVERGED, OUT_OF_MEMORY, UNEXPECTED, Trainer
+from tests.deadlines import DEADLINE_S, wait_until
 
 SETTINGS = Settings(hidden=(16,), lr=0.5, batch=50)  # plain gradient descent: no momentum, no L2
 
@@ -31,25 +32,17 @@ def explosive() -> Network:
     return network
 
 
-def wait_until(condition, timeout: float = 20.0) -> None:
-    """Poll until `condition()` holds; fail (rather than hang) if it never does."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the trainer never got there"
-        time.sleep(0.001)
-
-
 def _weights(net: Network) -> list[np.ndarray]:
     return [W.copy() for W in net.weights]
 
 
 def test_step_runs_exactly_one_mini_batch(trainer):
     trainer.step()
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert trainer.steps == 1
     trainer.step()
     trainer.step()
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert trainer.steps == 3
     snap = trainer.snapshot()
     assert snap.epoch_fraction == pytest.approx(150 / 600)
@@ -60,7 +53,7 @@ def test_start_trains_until_paused(trainer):
     trainer.start()
     wait_until(lambda: trainer.steps >= 30)
     trainer.pause()
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     done = trainer.steps
     time.sleep(0.1)
     assert trainer.steps == done
@@ -71,7 +64,7 @@ def test_training_learns_and_reports_each_epoch(trainer):
     trainer.start()
     wait_until(lambda: trainer.epoch >= 3)
     trainer.pause()
-    trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     snap = trainer.snapshot()
     assert [r.epoch for r in snap.epochs[:3]] == [1, 2, 3]
     assert snap.epochs[2].step == 3 * 12  # 600 examples in batches of 50
@@ -83,7 +76,7 @@ def _moved_by(trainer: Trainer) -> list[float]:
     """How far one step moves each layer's weights, over the size of its gradient."""
     before = _weights(trainer.network)
     trainer.step()
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     norms = trainer.snapshot().grad_norms[-1]
     return [float(np.linalg.norm(W - W0)) / n
             for W, W0, n in zip(trainer.network.weights, before, norms)]
@@ -99,7 +92,7 @@ def test_learning_rate_change_applies_to_the_next_step(trainer):
 def test_batch_size_change_applies_to_the_next_step(trainer):
     change(trainer, batch=7)
     trainer.step()
-    trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert trainer.snapshot().epoch_fraction * 600 == pytest.approx(7)
 
 
@@ -116,7 +109,7 @@ def test_the_settings_of_a_whole_run_wait_for_a_reset(trainer):
 
 def test_snapshot_network_is_a_copy_that_follows_training(trainer):
     trainer.step()
-    trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     snap = trainer.snapshot()
     assert snap.network is not trainer.network
     assert all(np.array_equal(a, b) for a, b in zip(snap.network.weights, trainer.network.weights))
@@ -127,7 +120,7 @@ def test_divergence_pauses_and_keeps_the_last_good_weights(trainer):
     last_good = _weights(trainer.network)
     trainer.start()
     wait_until(lambda: not trainer.is_running)
-    trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     snap = trainer.snapshot()
     assert snap.error.kind == DIVERGED and snap.diverged
     assert snap.error.step == 1 and snap.steps == 0
@@ -142,7 +135,7 @@ def test_an_unexpected_error_is_reported_with_its_type_and_text(trainer, monkeyp
 
     monkeypatch.setattr(trainer.network, "train_step", bug)
     trainer.step()
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     error = trainer.snapshot().error
     assert (error.kind, error.step) == (UNEXPECTED, 1)
     assert error.detail == "ValueError: operands could not be broadcast"
@@ -154,18 +147,18 @@ def test_an_unexpected_error_stops_training_with_a_message_and_the_worker_lives_
         raise MemoryError
 
     trainer.step()
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     before = _weights(trainer.network)
     monkeypatch.setattr(trainer.network, "train_step", out_of_memory)
     trainer.start()
-    assert trainer.wait_idle()  # stopped by itself, not hung
+    assert trainer.wait_idle(DEADLINE_S)  # stopped by itself, not hung
     snap = trainer.snapshot()
     assert not snap.is_running and not snap.diverged
     assert snap.error.kind == OUT_OF_MEMORY and snap.error.step == 2
     assert all(np.array_equal(a, b) for a, b in zip(before, trainer.network.weights))
     monkeypatch.undo()
     trainer.step()  # the worker is still there
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert trainer.steps == 2 and trainer.snapshot().error is None
 
 
@@ -190,7 +183,7 @@ def test_when_training_stops_the_published_weights_are_the_newest(trainer, monke
     trainer.start()
     wait_until(lambda: trainer.steps >= 10)
     trainer.pause()
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert _published_is_live(trainer)
 
     monkeypatch.setattr(trainer.network, "train_step", step_until_it_overflows)
@@ -198,7 +191,7 @@ def test_when_training_stops_the_published_weights_are_the_newest(trainer, monke
     wait_until(lambda: trainer.steps >= 20)
     overflowing.set()  # training stops by itself
     wait_until(lambda: not trainer.is_running)
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert trainer.snapshot().diverged
     assert _published_is_live(trainer)
 
@@ -210,7 +203,7 @@ def test_a_long_run_keeps_only_the_newest_history(monkeypatch, small_mnist):
         costs = []
         for _ in range(3000):  # past the 1024 steps the history starts with
             t.step()
-            assert t.wait_idle()
+            assert t.wait_idle(DEADLINE_S)
             costs.append(t.snapshot().batch_costs[-1])
         snap = t.snapshot()
         assert snap.steps == 3000
@@ -224,20 +217,21 @@ def test_a_long_run_keeps_only_the_newest_history(monkeypatch, small_mnist):
 def test_reset_does_not_wait_for_the_whole_test_set(monkeypatch, trainer):
     """Scoring the test set after an epoch can take a while; a reset stops it within a chunk."""
     monkeypatch.setattr(evaluation, "CHUNK", 10)  # 100 test digits: 10 chunks
-    calls, started = [], threading.Event()
+    calls = []
     real_predict = trainer.network.predict
 
     def slow_predict(X):  # called once per chunk of the test set
+        # A chunk still being scored when the reset comes, however long this test's thread
+        # takes to ask for it (a fixed pause here would race with a slow or busy machine).
         calls.append(len(X))
-        started.set()
-        threading.Event().wait(0.02)
+        wait_until(lambda: not trainer.is_running)  # reset() has stopped training
         return real_predict(X)
 
     monkeypatch.setattr(trainer.network, "predict", slow_predict)
     trainer.start()
-    assert started.wait(10)
+    wait_until(lambda: len(calls) > 0)
     trainer.reset(Network((784, 16, 10), seed=5))
-    assert len(calls) <= 2  # the chunk under way, and at most one more that had begun
+    assert len(calls) == 1  # the chunk under way; none begins once the reset is asked for
 
 
 def test_reset_replaces_the_network_and_clears_history(trainer):
@@ -254,7 +248,7 @@ def test_without_data_start_and_step_do_nothing():
     t = Trainer(Network((784, 10)))
     t.start()
     t.step()
-    assert not t.is_running and t.wait_idle() and t.steps == 0
+    assert not t.is_running and t.wait_idle(DEADLINE_S) and t.steps == 0
     t.close()
 
 

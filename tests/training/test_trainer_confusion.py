@@ -1,22 +1,20 @@
 """The trainer's per-epoch test results carry the test set's confusion matrix."""
 
-import threading
-
 import numpy as np
 
 from digitpad.core import Network, Settings, evaluation
 from digitpad.core.evaluation import evaluate
 from digitpad.training.trainer import Trainer
+from tests.deadlines import DEADLINE_S, wait_until
 
 SETTINGS = Settings(hidden=(16,), lr=0.5, batch=50)
 
 
 def _train_one_epoch(trainer: Trainer) -> None:
     trainer.start()
-    while trainer.epoch < 1 or not trainer.snapshot().epochs:
-        threading.Event().wait(0.01)
+    wait_until(lambda: len(trainer.snapshot().epochs) > 0)
     trainer.pause()
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
 
 
 def test_each_epoch_reports_the_confusion_of_the_whole_test_set(small_mnist, monkeypatch):
@@ -45,7 +43,7 @@ def test_the_confusion_matches_an_evaluation_of_the_same_weights(small_mnist):
     try:
         for _ in range(600 // 50):
             t.step()
-            assert t.wait_idle()
+            assert t.wait_idle(DEADLINE_S)
         result = t.snapshot().epochs[-1]
         expected = evaluate(t.network, small_mnist.test_images, small_mnist.test_labels)
     finally:

@@ -3,12 +3,6 @@
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _own_settings(isolated_data_dir):
-    """Every test starts from default settings and never touches the user's real ones."""
-    return isolated_data_dir
-
-
 @pytest.fixture
 def window(qtbot, small_mnist):
     """The main window, shown, with the small MNIST already handed to the trainer."""

@@ -12,6 +12,7 @@ from digitpad.ui.backprop_view import MAX_BARS, PLACEHOLDER, BackpropView
 from digitpad.ui.weight_nudge import NudgePicture
 from digitpad.ui.wish_bars import HiddenWishes, OutputWishes
 from tests.images import stroke_image
+from tests.ui.window_helpers import shown
 
 
 def wishes_by_core(net: Network, image: np.ndarray, target: int) -> list[np.ndarray]:
@@ -49,12 +50,7 @@ def net():
 
 @pytest.fixture
 def view(qtbot):
-    widget = BackpropView()
-    qtbot.addWidget(widget)
-    widget.resize(560, 380)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, BackpropView(), 560, 380)
 
 
 def target_button(view: BackpropView, digit: int):

@@ -7,16 +7,12 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 from digitpad.ui.canvas import DEFAULT_PEN_WIDTH, GRID, Canvas, rasterize
+from tests.ui.window_helpers import shown
 
 
 @pytest.fixture
 def canvas(qtbot):
-    widget = Canvas()
-    qtbot.addWidget(widget)
-    widget.resize(420, 420)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, Canvas(), 420, 420)
 
 
 def widget_point(canvas: Canvas, x: float, y: float) -> QPoint:

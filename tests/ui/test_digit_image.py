@@ -4,16 +4,12 @@ import numpy as np
 import pytest
 
 from digitpad.ui.digit_image import DigitImage
+from tests.ui.window_helpers import shown
 
 
 @pytest.fixture
 def view(qtbot):
-    widget = DigitImage()
-    qtbot.addWidget(widget)
-    widget.resize(140, 140)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, DigitImage(), 140, 140)
 
 
 def cell_lightness(view: DigitImage, row: int, col: int) -> int:

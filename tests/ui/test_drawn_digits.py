@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from digitpad.core import Network, as_inputs, load_mnist
 from digitpad.core.preprocess import to_mnist
 from digitpad.ui.canvas import GRID, Canvas, rasterize
+from tests.ui.window_helpers import shown
 
 STROKES = Path(__file__).resolve().parents[2] / "benchmarks" / "drawn_digits" / "templates.json"
 
@@ -27,12 +28,7 @@ def digits() -> list[dict]:
 
 @pytest.fixture
 def canvas(qtbot):
-    widget = Canvas()
-    qtbot.addWidget(widget)
-    widget.resize(420, 420)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, Canvas(), 420, 420)
 
 
 def draw(qtbot, canvas: Canvas, strokes) -> None:

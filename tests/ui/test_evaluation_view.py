@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 
 from digitpad.training.trainer import EpochResult
 from digitpad.ui.evaluation_view import CORRECT, MISTAKE, PLACEHOLDER, EvaluationView
+from tests.ui.window_helpers import shown
 
 
 def dark_palette() -> QPalette:
@@ -37,12 +38,7 @@ def result(epoch: int, confusion: np.ndarray) -> EpochResult:
 
 @pytest.fixture
 def view(qtbot):
-    widget = EvaluationView()
-    qtbot.addWidget(widget)
-    widget.resize(560, 380)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, EvaluationView(), 560, 380)
 
 
 @pytest.fixture

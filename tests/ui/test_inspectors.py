@@ -9,6 +9,7 @@ from digitpad.ui import plot_panel
 from digitpad.ui.frame import Frame
 from digitpad.ui.inspector import InspectorView
 from digitpad.ui.inspectors import INSPECTORS
+from tests.deadlines import DEADLINE_S
 from tests.ui.window_helpers import draw_seven
 
 
@@ -60,12 +61,14 @@ def test_weights_and_test_mistakes_appear_as_training_goes_on(qtbot, window):
     window.trainer.start()
     qtbot.waitUntil(lambda: window.trainer.epoch >= 1)
     window.trainer.pause()
-    assert window.trainer.wait_idle()
+    assert window.trainer.wait_idle(DEADLINE_S)
     qtbot.waitUntil(lambda: not np.allclose(weights.tiles(), first))
 
+    # More epochs may have ended between the last frame that ran and the pause: wait for the
+    # view to reach the newest one, not merely for it to show an epoch.
     window.inspectors.setCurrentWidget(mistakes)
-    qtbot.waitUntil(lambda: mistakes.confusion() is not None)
     last = window.trainer.snapshot().epochs[-1]
+    qtbot.waitUntil(lambda: mistakes.epoch() == last.epoch)
     np.testing.assert_array_equal(mistakes.confusion(), last.confusion)
     assert f"epoch {last.epoch}" in mistakes.title_text()
 

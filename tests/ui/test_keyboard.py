@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
+from tests.deadlines import DEADLINE_S
 from tests.ui.window_helpers import draw_seven, focus
 
 
@@ -16,7 +17,7 @@ def one_step(qtbot, window) -> None:
     """Some training that a stray Reset would throw away."""
     window.controls.step_button.click()
     qtbot.waitUntil(lambda: window.trainer.steps == 1)
-    assert window.trainer.wait_idle()
+    assert window.trainer.wait_idle(DEADLINE_S)
 
 
 def test_letters_in_a_combo_box_pick_an_item_and_leave_training_alone(qtbot, window):
@@ -35,7 +36,7 @@ def test_letters_in_a_combo_box_pick_an_item_and_leave_training_alone(qtbot, win
     qtbot.keyClick(controls.output_combo, Qt.Key.Key_S)  # the next item starting with s
     assert controls.output_combo.currentText() == "softmax"
 
-    assert trainer.wait_idle()  # a step that S had asked for would have run by now
+    assert trainer.wait_idle(DEADLINE_S)  # a step that S had asked for would have run by now
     assert trainer.steps == 1 and trainer.network is network  # neither stepped nor reset
     for W, W0 in zip(trainer.network.weights, weights):
         np.testing.assert_array_equal(W, W0)
@@ -83,7 +84,7 @@ def test_typing_in_a_text_field_never_trains_or_resets(qtbot, window, name):
         qtbot.keyClick(field, key)
 
     assert not trainer.is_running
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert trainer.steps == 1 and trainer.network is network
     assert not window.canvas.is_empty()  # Delete and Backspace edited the field instead
     if isinstance(field, QLineEdit):
@@ -103,7 +104,7 @@ def test_shortcut_keys_work_with_focus_outside_text_and_combo_boxes(qtbot, windo
     qtbot.waitUntil(lambda: trainer.steps >= 3)
     qtbot.keyClick(target, Qt.Key.Key_Space)
     assert not trainer.is_running
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     first = trainer.network
     qtbot.keyClick(target, Qt.Key.Key_R)
     assert trainer.steps == 0 and trainer.network is not first

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from digitpad.app import create_window
 from digitpad.core import Network
+from tests.deadlines import DEADLINE_S
 from tests.ui.window_helpers import draw_seven, focus, trainer_threads, write_mnist_dir
 
 
@@ -32,7 +33,7 @@ def test_mnist_loads_in_the_background_then_training_is_enabled(qtbot, tmp_path,
     window.show()
     start = window.findChild(QPushButton, "startPauseButton")
     assert not start.isEnabled()  # nothing arrives before the event loop runs
-    with qtbot.waitSignal(window.data_ready, timeout=10000):
+    with qtbot.waitSignal(window.data_ready):
         pass
     assert start.isEnabled()
     assert window.trainer.has_data
@@ -46,7 +47,7 @@ def test_missing_mnist_is_explained_without_a_crash(qtbot, tmp_path):
     window = create_window(data_dir=tmp_path / "nowhere")
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: window.notice.isVisible())
     assert "MNIST" in window.notice.text.text()
     assert not window.findChild(QPushButton, "startPauseButton").isEnabled()
 
@@ -62,7 +63,7 @@ def test_divergence_pauses_training_and_suggests_a_smaller_learning_rate(qtbot, 
     window.controls.lr_spin.setValue(3)
     window.findChild(QPushButton, "startPauseButton").click()
 
-    qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: window.notice.isVisible())
     assert not window.trainer.is_running
     assert "learning rate" in window.notice.text.text()
     assert window.findChild(QPushButton, "startPauseButton").text() == "Start"
@@ -118,7 +119,7 @@ def test_buttons_keys_menus_and_combo_boxes_in_any_order_never_crash(qtbot, wind
             qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
         qtbot.wait(rng.choice([0, 1, 5, 20]))
     window.trainer.pause()
-    assert window.trainer.wait_idle()  # still answering: no deadlock
+    assert window.trainer.wait_idle(DEADLINE_S)  # still answering: no deadlock
     qtbot.waitUntil(lambda: controls.start_pause_button.text() == "Start")  # the panel agrees
     window.close()
     assert trainer_threads() == []

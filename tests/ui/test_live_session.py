@@ -11,6 +11,7 @@ from digitpad.training.trainer import Snapshot, Trainer
 from digitpad.ui.canvas import Canvas
 from digitpad.ui.frame import Change, Frame
 from digitpad.ui.live_session import LiveSession
+from tests.deadlines import DEADLINE_S
 from tests.ui.window_helpers import draw_seven, shown
 
 
@@ -56,7 +57,7 @@ def test_a_receiver_gets_the_newest_frame_at_once_then_only_what_changed(qtbot, 
     np.testing.assert_allclose(frame.outputs, frame.network.forward(frame.seen.reshape(1, -1))[0])
 
     trainer.step()
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     qtbot.waitUntil(lambda: seen.last.snapshot.steps == 1
                     and seen.last.network is trainer.snapshot().network)
     assert seen.last.changed & (Change.STEPS | Change.WEIGHTS)

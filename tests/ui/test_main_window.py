@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from digitpad.ui.canvas import Canvas
+from tests.deadlines import DEADLINE_S
 from tests.ui.window_helpers import draw_seven, draw_stroke
 
 
@@ -115,7 +116,7 @@ def test_status_bar_reports_progress(qtbot, window):
     step.click()
     step.click()
     qtbot.waitUntil(lambda: window.trainer.steps == 3)
-    assert window.trainer.wait_idle()
+    assert window.trainer.wait_idle(DEADLINE_S)
     reported = 100 * window.trainer.snapshot().epochs[-1].test_accuracy
     qtbot.waitUntil(lambda: shown_accuracy(window) is not None)
     assert shown_accuracy(window) == pytest.approx(reported, abs=0.05)

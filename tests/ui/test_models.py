@@ -3,10 +3,11 @@
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from digitpad.core import ModelFileError, Network
+from tests.deadlines import DEADLINE_S
+from tests.ui.window_helpers import answering_message_boxes
 
 
 def open_via_menu(qtbot, window, monkeypatch, path) -> list[str]:
@@ -14,21 +15,9 @@ def open_via_menu(qtbot, window, monkeypatch, path) -> list[str]:
     message boxes that appeared (each is closed as soon as it shows)."""
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         staticmethod(lambda *args, **kwargs: (str(path), "")))
-    seen: list[str] = []
-    opened = False
-
-    def close_message_box() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            seen.append(box.text())
-            box.done(0)
-        elif not opened:  # stop once the action is over: never close a later test's boxes
-            QTimer.singleShot(20, close_message_box)
-
-    QTimer.singleShot(0, close_message_box)
-    window.open_action.trigger()
-    opened = True
-    return seen
+    with answering_message_boxes() as boxes:
+        window.open_action.trigger()
+    return [box.text for box in boxes]
 
 
 def weights_of(network: Network) -> list[np.ndarray]:
@@ -81,7 +70,7 @@ def test_opening_a_model_continues_from_its_weights(qtbot, window, monkeypatch, 
 
 def test_save_writes_the_current_weights(qtbot, window, monkeypatch, tmp_path):
     window.trainer.step()
-    assert window.trainer.wait_idle()
+    assert window.trainer.wait_idle(DEADLINE_S)
     target = tmp_path / "mine"  # the extension is added
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *args, **kwargs: (str(target), "")))

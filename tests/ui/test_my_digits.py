@@ -3,11 +3,11 @@
 import json
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from digitpad.core.my_digits import MyDigits
-from tests.ui.window_helpers import draw_seven, draw_stroke, focus
+from tests.ui.window_helpers import answering_message_boxes, draw_seven, draw_stroke, focus
 
 
 def kept_in(folder):
@@ -78,16 +78,6 @@ def test_a_digit_key_on_an_empty_canvas_keeps_nothing(qtbot, window, isolated_da
     assert kept_in(isolated_data_dir).labels.tolist() == []
 
 
-def close_message_boxes(boxes: list[str], tries: int = 500) -> None:
-    """Close the next modal message box that opens (within 10 s), noting its title and text."""
-    box = QApplication.activeModalWidget()
-    if isinstance(box, QMessageBox):
-        boxes.append(f"{box.windowTitle()}|{box.text()}")
-        box.done(0)
-    elif tries:  # then stop: never close a later test's boxes
-        QTimer.singleShot(20, lambda: close_message_boxes(boxes, tries - 1))
-
-
 def test_a_full_disk_is_explained_and_the_drawing_stays(qtbot, small_mnist, tiny_disk,
                                                        monkeypatch):
     from digitpad.app import create_window
@@ -104,12 +94,11 @@ def test_a_full_disk_is_explained_and_the_drawing_stays(qtbot, small_mnist, tiny
     draw_three(qtbot, window.canvas)
     strokes = window.canvas.strokes
     focus(qtbot, window.canvas)
-    boxes: list[str] = []
-    QTimer.singleShot(0, lambda: close_message_boxes(boxes))
-    qtbot.keyClick(window.canvas, Qt.Key.Key_3)
+    with answering_message_boxes() as boxes:
+        qtbot.keyClick(window.canvas, Qt.Key.Key_3)
 
     assert len(boxes) == 1
-    title, text = boxes[0].split("|")
+    title, text = boxes[0]
     assert title == "Could not keep the drawing"
     assert str(tiny_disk / "digitpad.sqlite") in text and "disk is full" in text
     assert text.endswith("The drawing is still on the canvas.")
@@ -225,10 +214,10 @@ def test_my_digits_from_a_newer_digitpad_are_refused_and_left_untouched(
     assert "newer digitpad" in text and "left untouched" in text
     draw_seven(qtbot, window.canvas)
     focus(qtbot, window.canvas)
-    boxes: list[str] = []
-    QTimer.singleShot(0, lambda: close_message_boxes(boxes))
-    qtbot.keyClick(window.canvas, Qt.Key.Key_7)
-    assert boxes and boxes[0].startswith("Could not keep the drawing|") and "newer" in boxes[0]
+    with answering_message_boxes() as boxes:
+        qtbot.keyClick(window.canvas, Qt.Key.Key_7)
+    assert len(boxes) == 1
+    assert boxes[0].title == "Could not keep the drawing" and "newer" in boxes[0].text
     assert not window.canvas.is_empty()
     window.close()
     assert (isolated_data_dir / "digitpad.sqlite").read_bytes() == before

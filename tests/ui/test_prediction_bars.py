@@ -5,16 +5,12 @@ import pytest
 from PySide6.QtGui import QColor, QPalette
 
 from digitpad.ui.prediction_bars import PredictionBars
+from tests.ui.window_helpers import shown
 
 
 @pytest.fixture
 def bars(qtbot):
-    widget = PredictionBars()
-    qtbot.addWidget(widget)
-    widget.resize(260, 300)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, PredictionBars(), 260, 300)
 
 
 def colour_along_bar(bars: PredictionBars, digit: int, fraction: float) -> QColor:

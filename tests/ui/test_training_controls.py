@@ -8,6 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
+from tests.deadlines import DEADLINE_S
+
 
 def click(qtbot, window, name: str) -> None:
     qtbot.mouseClick(window.findChild(QPushButton, name), Qt.MouseButton.LeftButton)
@@ -17,12 +19,12 @@ def test_step_trains_exactly_one_mini_batch(qtbot, window):
     trainer = window.trainer
     click(qtbot, window, "stepButton")
     qtbot.waitUntil(lambda: trainer.steps == 1)
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert trainer.steps == 1
     click(qtbot, window, "stepButton")
     click(qtbot, window, "stepButton")
     qtbot.waitUntil(lambda: trainer.steps == 3)
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert trainer.steps == 3
     assert len(trainer.snapshot().batch_costs) == 3
 
@@ -38,7 +40,7 @@ def test_start_trains_until_pause(qtbot, window):
     qtbot.waitUntil(lambda: trainer.steps >= 10)
 
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     assert not trainer.is_running and button.text() == "Start"
     done = trainer.steps
     qtbot.wait(100)
@@ -83,12 +85,12 @@ def test_learning_rate_change_mid_training_applies_to_the_next_steps(qtbot, wind
 
     # The size of one step's change is learning rate × gradient: check it on the next step.
     click(qtbot, window, "startPauseButton")
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     before = [W.copy() for W in trainer.network.weights]
     steps = trainer.steps
     click(qtbot, window, "stepButton")
     qtbot.waitUntil(lambda: trainer.steps == steps + 1)
-    assert trainer.wait_idle()
+    assert trainer.wait_idle(DEADLINE_S)
     norms = trainer.snapshot().grad_norms[-1]
     for l, W in enumerate(trainer.network.weights):
         moved = float(np.linalg.norm(W - before[l]))

@@ -8,12 +8,12 @@ def test_a_failed_step_is_explained_and_training_can_go_on(qtbot, window, monkey
     def out_of_memory(*args, **kwargs):
         raise MemoryError
 
-    qtbot.waitUntil(lambda: window.trainer.has_data, timeout=10000)
+    qtbot.waitUntil(lambda: window.trainer.has_data)
     monkeypatch.setattr(window.trainer.network, "train_step", out_of_memory)
     start = window.findChild(QPushButton, "startPauseButton")
     qtbot.mouseClick(start, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: window.notice.isVisible())
     assert "not enough memory" in window.notice.text.text()
     assert "learning rate" not in window.notice.text.text()  # not a divergence: no such advice
     assert not window.notice.action.isVisible()

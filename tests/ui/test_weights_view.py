@@ -10,6 +10,7 @@ from digitpad.core import Network
 from digitpad.ui import theme
 from digitpad.ui import weights_view as weights_module
 from digitpad.ui.weights_view import WeightsView
+from tests.ui.window_helpers import shown
 
 
 def dark_palette() -> QPalette:
@@ -22,12 +23,7 @@ def dark_palette() -> QPalette:
 
 @pytest.fixture
 def view(qtbot):
-    widget = WeightsView()
-    qtbot.addWidget(widget)
-    widget.resize(560, 380)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, WeightsView(), 560, 380)
 
 
 @pytest.fixture

@@ -1,12 +1,20 @@
-"""Helpers for the main-window tests: drawing with real mouse events, IDX files, threads."""
+"""Helpers for the main-window tests: drawing with real mouse events, message boxes, the app
+run to its end, IDX files, threads."""
 
+import contextlib
 import gzip
 import struct
 import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from tests.deadlines import DEADLINE_S
 
 
 def draw_stroke(qtbot, canvas, points) -> None:
@@ -62,3 +70,60 @@ def write_mnist_dir(directory: Path, data) -> Path:
     write_idx(directory / "t10k-images-idx3-ubyte.gz", data.test_images)
     write_idx(directory / "t10k-labels-idx1-ubyte.gz", data.test_labels)
     return directory
+
+
+class MessageBox(NamedTuple):
+    title: str
+    text: str
+
+
+@contextlib.contextmanager
+def answering_message_boxes() -> Iterator[list[MessageBox]]:
+    """Inside the block, close each message box as it opens, as a person pressing OK would,
+    and note its title and text. The timer that looks for boxes ends with the block: a later
+    test's box is never touched (a self-renewing single shot would outlive its test)."""
+    boxes: list[MessageBox] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            boxes.append(MessageBox(box.windowTitle(), box.text()))
+            box.done(0)
+
+    timer = QTimer()
+    timer.timeout.connect(answer)
+    timer.start(20)  # runs in a box's own event loop too
+    try:
+        yield boxes
+    finally:
+        timer.stop()
+
+
+def run_app(*args, boxes: int = 0) -> tuple[int, list[MessageBox]]:
+    """Run digitpad.app.main(*args) to its end as a person would: answer the first `boxes`
+    message boxes, then close the window. Returns main's exit status and the boxes seen.
+    Past the deadline every window is closed anyway: a broken test fails, it does not hang."""
+    from digitpad.app import main
+    from digitpad.ui.main_window import MainWindow
+
+    started = time.monotonic()
+
+    def close_when_done(seen: list[MessageBox]) -> None:
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, MainWindow) and w.isVisible()]
+        late = time.monotonic() - started > DEADLINE_S
+        if windows and QApplication.activeModalWidget() is None and (len(seen) >= boxes or late):
+            for window in windows:
+                window.close()
+        elif late:
+            QApplication.closeAllWindows()
+
+    with answering_message_boxes() as seen:
+        closer = QTimer()
+        closer.timeout.connect(lambda: close_when_done(seen))
+        closer.start(200)
+        try:
+            status = main(*args)
+        finally:
+            closer.stop()
+    return status, seen

@@ -1,0 +1,98 @@
+"""What does each inspector view cost the GUI thread? Feeds every view of ui/inspectors.py the
+same frames offscreen and times its work.
+
+    nice -n 10 python benchmarks/inspector_views.py [--frames 200] [--rounds 3]
+
+The frames are those of a 784-16-16-10 network in training with a drawn digit: each has newer
+weights, more steps and (every 30 frames) a new epoch. For each view, shown and hidden, it
+prints the GUI thread's CPU time per frame handed over (the best of the rounds: other programs
+only ever add time), and per second at the view's refresh rate: the time the trainer's thread
+cannot run Python while the view shows (only one thread runs Python at a time). A new view
+should stay well under the cost of the existing ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_frames(count: int):  # noqa: ANN201 - a list of Frame
+    import numpy as np
+
+    from digitpad.core.network import Network
+    from digitpad.training.trainer import EpochResult, Snapshot
+    from digitpad.ui.frame import Frame
+
+    rng = np.random.default_rng(0)
+    network = Network((784, 16, 16, 10), seed=0)
+    seen = np.zeros((28, 28), np.float32)
+    seen[6:22, 12:16] = 1.0  # a 1, as the network would see it
+    costs = rng.random(count * 40, dtype=np.float32)
+    norms = rng.random((count * 40, 3), dtype=np.float32)
+    frames, epochs = [], []
+    for i in range(count):
+        network = network.copy()
+        network.weights[0] += rng.normal(0, 1e-3, network.weights[0].shape).astype(np.float32)
+        steps = 40 * (i + 1)
+        if i % 30 == 29:
+            confusion = rng.integers(0, 30, (10, 10)) + np.diag(rng.integers(800, 1000, 10))
+            epochs = [*epochs, EpochResult(len(epochs) + 1, steps, 0.3, 0.9, confusion)]
+        snapshot = Snapshot(steps=steps, epoch=len(epochs), epoch_fraction=0.5,
+                            examples_per_second=1e5, dropped=0, batch_costs=costs[:steps],
+                            grad_norms=norms[:steps], epochs=epochs, network=network,
+                            is_running=True, error=None)
+        outputs = network.forward(seen.reshape(1, -1))[0]
+        frame = Frame(snapshot, network, seen, outputs, pen_down=False, run=0, drawing=0)
+        before = frames[-1] if frames else None
+        frames.append(dataclasses.replace(frame, changed=frame.changes_since(before)))
+    return frames
+
+
+def cost_per_frame(view, frames, app, visible: bool) -> float:  # noqa: ANN001
+    """GUI-thread CPU milliseconds per frame handed to `view`, painting included."""
+    view.setVisible(visible)
+    app.processEvents()
+    start = time.thread_time()
+    for frame in frames:
+        view.show_frame(frame)
+        app.processEvents()  # the repaints the frame asked for
+    return 1000 * (time.thread_time() - start) / len(frames)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--frames", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(ROOT))
+
+    from PySide6.QtWidgets import QApplication
+
+    from digitpad.ui.inspectors import INSPECTORS
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    frames = make_frames(args.frames)
+    print(f"inspector views: GUI-thread CPU per frame, best of {args.rounds} rounds of "
+          f"{args.frames} frames, at 590x330 (load average {os.getloadavg()[0]:.1f})")
+    print(f"  {'view':<22}{'shown':>10}{'hidden':>10}{'rate':>8}{'shown, per second':>20}")
+    for kind in INSPECTORS:
+        view = kind()
+        view.resize(590, 330)
+        shown = min(cost_per_frame(view, frames, app, True) for _ in range(args.rounds))
+        hidden = min(cost_per_frame(view, frames, app, False) for _ in range(args.rounds))
+        print(f"  {kind.title:<22}{shown:8.2f}ms{hidden:8.2f}ms{kind.refresh_hz:6.0f}Hz"
+              f"{shown * kind.refresh_hz:14.1f} ms/s")
+        view.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
