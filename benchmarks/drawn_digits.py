@@ -64,7 +64,17 @@ DATA_DIR = Path(__file__).resolve().parent / "drawn_digits"
 SETS = {
     "mnist skeletons": (DATA_DIR / "mnist_skeletons.json", 20250701),
     "templates": (DATA_DIR / "templates.json", 20250702),
+    "hands": (DATA_DIR / "hands.json", 20261202),
+    "hard skeletons": (DATA_DIR / "hard_skeletons.json", 20261203),
 }
+HARD = ("hands", "hard skeletons")
+"""The harder benchmark of issue 13: every style in many hands, and MNIST test digits' skeletons
+(styles it does not synthesize), at HARD_HEIGHTS anywhere on the canvas, slanted up to
+HARD_SLANT either way, with thin, default and thick pens."""
+HARD_HEIGHTS = (0.45, 0.85)
+HARD_SLANT = 8.0  # degrees
+HARD_PENS = (1.5, DEFAULT_PEN_WIDTH, 3.2)
+PER_STYLE = 30
 PER_DIGIT = 100
 CANVAS_PIXELS = 420
 """The canvas widget's size: 14 screen pixels per grid cell, about what the app's window gives."""
@@ -78,18 +88,26 @@ def stroke_set(name: str, regenerate: bool = False) -> list[dict]:
     path, seed = SETS[name]
     if regenerate or not path.exists():
         print(f"generating {path.name} ...", flush=True)
-        if name == "mnist skeletons":
-            mnist = load_mnist()
-            digits = stroke_sets.skeleton_digits(
-                mnist.test_images, mnist.test_labels, PER_DIGIT, seed
-            )
-        else:
-            digits = stroke_sets.template_digits(PER_DIGIT, seed)
         about = {
             "what": f"{name}: mouse strokes in canvas grid units (0..28), see stroke_sets.py",
             "seed": seed,
-            "per_digit": PER_DIGIT,
         }
+        if name in HARD:
+            about |= {"heights": HARD_HEIGHTS, "slant": HARD_SLANT, "pens": HARD_PENS}
+        if name.endswith("skeletons"):
+            mnist = load_mnist()
+            extra = (dict(heights=HARD_HEIGHTS, pens=HARD_PENS, slant=HARD_SLANT)
+                     if name in HARD else {})
+            digits = stroke_sets.skeleton_digits(
+                mnist.test_images, mnist.test_labels, PER_DIGIT, seed, **extra
+            )
+            about["per_digit"] = PER_DIGIT
+        elif name == "hands":
+            digits = stroke_sets.hand_digits(PER_STYLE, seed, HARD_HEIGHTS, HARD_PENS, HARD_SLANT)
+            about["per_style"] = PER_STYLE
+        else:
+            digits = stroke_sets.template_digits(PER_DIGIT, seed)
+            about["per_digit"] = PER_DIGIT
         stroke_sets.save(path, digits, about)
     return stroke_sets.load(path)["digits"]
 
@@ -109,6 +127,7 @@ def replay(digits: list[dict], pen_width: float = DEFAULT_PEN_WIDTH) -> tuple[li
     """Draw every digit on a real canvas; return the strokes it recorded and the network inputs.
 
     Inputs are `to_mnist(canvas.image(112))`, as the app computes them, (n, 784) float32.
+    A digit with a "pen" is drawn with that pen width, the others with `pen_width`.
     """
     app = QApplication.instance() or QApplication([])
     canvas = Canvas(pen_width=pen_width)
@@ -118,6 +137,7 @@ def replay(digits: list[dict], pen_width: float = DEFAULT_PEN_WIDTH) -> tuple[li
     recorded, inputs = [], np.zeros((len(digits), 784), np.float32)
     for i, digit in enumerate(digits):
         canvas.clear()
+        canvas.pen_width = digit.get("pen", pen_width)
         draw(canvas, digit["strokes"])
         app.processEvents()  # repaints, as between a person's strokes
         recorded.append(canvas.strokes)
@@ -179,11 +199,11 @@ def per_digit(predicted: np.ndarray, labels: np.ndarray) -> str:
     return "  ".join(f"{d}:{np.mean(predicted[labels == d] == d):4.0%}" for d in range(10))
 
 
-def by_height(predicted: np.ndarray, labels: np.ndarray, recorded: list, pen: float) -> str:
+def by_height(predicted: np.ndarray, labels: np.ndarray, recorded: list, pens: list) -> str:
     """Accuracy by the drawing's ink height, as a fraction of the canvas."""
     heights = np.array([
         (np.ptp(np.concatenate([np.array(s) for s in strokes])[:, 1]) + pen) / GRID
-        for strokes in recorded
+        for strokes, pen in zip(recorded, pens)
     ])
     parts = []
     for low, high in ((0.0, 0.55), (0.55, 0.7), (0.7, 1.0)):
@@ -201,6 +221,25 @@ def by_style(predicted: np.ndarray, digits: list[dict], top: int = 6) -> str:
         scores[f"{label} {style}"] = np.mean(predicted[chosen] == label)
     worst = sorted(scores.items(), key=lambda item: item[1])[:top]
     return ", ".join(f"{name} {score:.0%}" for name, score in worst if score < 1) or "none"
+
+
+def report_overall(title: str, predicted: np.ndarray, truth: np.ndarray, digits: list[dict],
+                   pen: float) -> None:
+    """Overall, per digit, per style (MNIST skeletons are one style) and per pen."""
+    print(f"drawn: overall, {title:<17} {accuracy(predicted, truth)}")
+    print(f"  per digit  {per_digit(predicted, truth)}")
+    print(f"  most often wrong: {confusions(predicted, truth)}")
+    styles = [f"{d['label']} {d.get('style', 'mnist skeleton')}" for d in digits]
+    scores = {s: np.mean([p == t for p, t, s_ in zip(predicted, truth, styles) if s_ == s])
+              for s in sorted(set(styles))}
+    print("  per style  " + ",  ".join(f"{s} {v:.0%}" for s, v in scores.items()))
+    pens = np.array([d.get("pen", pen) for d in digits])
+    by_pen = {w: np.mean(predicted[pens == w] == truth[pens == w]) for w in sorted(set(pens))}
+    print("  per pen    " + "  ".join(f"{w:g}: {v:.1%}" for w, v in by_pen.items()))
+    worst_digit = min(np.mean(predicted[truth == d] == d) for d in range(10))
+    worst_style = min(scores, key=scores.get)
+    print(f"  lowest digit {worst_digit:.1%}, lowest style {worst_style} {scores[worst_style]:.1%}"
+          f"  (issue 13 targets: overall >= 98%, every digit and style >= 95%)")
 
 
 def mnist_through_to_mnist(images: np.ndarray) -> np.ndarray:
@@ -296,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="trained model (.npz)")
     parser.add_argument("--pen", type=float, default=DEFAULT_PEN_WIDTH, help="pen width, cells")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the stroke sets")
+    parser.add_argument("--hard", action="store_true", help="only issue 13's harder sets")
     parser.add_argument("--grid", type=Path, help="save a PNG of the misrecognized drawings")
     parser.add_argument("--window", type=int, default=100, metavar="N",
                         help="also draw every 2000/N-th digit in the real main window and check "
@@ -318,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"drawn_digits: {error}", file=sys.stderr)
         return 1
 
-    sets = {name: stroke_set(name, args.regenerate) for name in SETS}
+    names = HARD if args.hard else SETS
+    sets = {name: stroke_set(name, args.regenerate) for name in names}
     print(f"model {args.model} {network.sizes}, pen {args.pen}, canvas {CANVAS_PIXELS} px")
 
     labels = mnist.test_labels
@@ -343,7 +384,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  the same MNIST digits, undrawn  {accuracy(on_originals, truth)}")
         print(f"  per digit  {per_digit(predicted, truth)}")
         print(f"  most often wrong: {confusions(predicted, truth)}")
-        print(f"  by height  {by_height(predicted, truth, recorded, args.pen)}")
+        pens = [d.get("pen", args.pen) for d in digits]
+        print(f"  by height  {by_height(predicted, truth, recorded, pens)}")
         if "style" in digits[0]:
             print(f"  weakest styles: {by_style(predicted, digits)}")
         if args.grid:
@@ -352,13 +394,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  misrecognized drawings: {path}")
 
     predicted, truth = np.concatenate(all_predicted), np.concatenate(all_labels)
-    print(f"drawn: overall                    {accuracy(predicted, truth)}")
-    print(f"  per digit  {per_digit(predicted, truth)}")
-    print(f"  most often wrong: {confusions(predicted, truth)}")
+    for title, names in (("issue 3 sets", [n for n in sets if n not in HARD]),
+                         ("issue 13, harder", [n for n in sets if n in HARD])):
+        chosen = np.array([name in names for name in sets for _ in sets[name]], bool)
+        if chosen.any():
+            report_overall(title, predicted[chosen], truth[chosen],
+                           [d for d, c in zip(all_digits, chosen) if c], args.pen)
 
-    if args.window > 0 and args.pen == DEFAULT_PEN_WIDTH:
-        every = max(1, len(all_digits) // args.window)
-        picked = list(range(0, len(all_digits), every))
+    plain = [i for i, d in enumerate(all_digits) if "pen" not in d]
+    if args.window > 0 and args.pen == DEFAULT_PEN_WIDTH and plain:
+        every = max(1, len(plain) // args.window)
+        picked = plain[::every]
         shown = window_predictions([all_digits[i] for i in picked], args.model, mnist)
         same = sum(text == str(predicted[i]) for text, i in zip(shown, picked))
         print(f"real window: shows the same digit for {same} of {len(picked)} drawings")

@@ -8,20 +8,22 @@ arrive (a few screen pixels apart). A digit is a few strokes. Two sources of dig
     (Zhang and Suen), the skeletons are traced into polylines and redrawn as pen strokes: the
     shapes people wrote, with the pen of the app instead of the pen of the census clerks.
 (b) `template_digits`: common ways of writing each digit (1 with and without a flag, open and
-    closed 4, 7 with a crossbar, ...) authored by hand, then slanted, stretched and wobbled.
+    closed 4, 7 with a crossbar, ...), the styles of digitpad.core.hands, slanted, stretched and
+    wobbled.
 
 Both are drawn at a random height (40-90% of the canvas) at a random place on it, with a little
-hand tremor. This module is plain NumPy (no digitpad, no Qt): the sets are data, generated once
-with a fixed seed and saved as JSON.
+hand tremor. This module is plain NumPy and digitpad.core (no Qt): the sets are data, generated
+once with a fixed seed and saved as JSON.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+from digitpad.core.hands import STYLES, all_styles, hand_strokes, place_on_canvas, random_field
 
 GRID = 28.0
 """The canvas is 28 grid units across."""
@@ -224,205 +226,18 @@ def smooth(points: Points, radius: int) -> Points:
     return out
 
 
-# --- (b) hand-authored templates ----------------------------------------------------------
+# --- (b) the styles of digitpad.core.hands ------------------------------------------------
 #
-# Coordinates: the digit is 1 unit tall (y from 0 at the top to 1 at the bottom), x to the
-# right. Angles in degrees on the screen: 0 = right (3 o'clock), 90 = down, 180 = left,
-# 270 = up; an arc from a0 to a1 > a0 turns clockwise, to a1 < a0 counter-clockwise.
-
-
-def seg(*xy: float) -> Points:
-    """A polyline through the points (x0, y0, x1, y1, ...)."""
-    return np.array(xy, dtype=float).reshape(-1, 2)
-
-
-def arc(cx: float, cy: float, rx: float, ry: float, a0: float, a1: float) -> Points:
-    t = np.deg2rad(np.linspace(a0, a1, max(8, int(abs(a1 - a0) / 6))))
-    return np.stack([cx + rx * np.cos(t), cy + ry * np.sin(t)], axis=1)
-
-
-def bezier(p0, p1, p2) -> Points:
-    """A quadratic Bezier curve from p0 to p2, pulled towards p1."""
-    t = np.linspace(0, 1, 16)[:, None]
-    p0, p1, p2 = (np.array(p, dtype=float) for p in (p0, p1, p2))
-    return (1 - t) ** 2 * p0 + 2 * (1 - t) * t * p1 + t**2 * p2
-
-
-def chain(*parts: Points) -> Points:
-    """One stroke through the parts in order (the pen stays down between them)."""
-    return np.concatenate(parts)
-
-
-def one(v, flag: bool, base: bool) -> Strokes:
-    f = v(0.1, 0.25)  # length of the flag, from a tick to a long European flag
-    stem = seg(-f, 0.9 * f, 0, 0, 0, 1) if flag else seg(0, 0, 0, 1)
-    return [stem, seg(-0.2, 1, 0.2, 1)] if base else [stem]
-
-
-def six(v, stem: Callable[[float, float], Points]) -> Strokes:
-    r = v(0.2, 0.3)  # the loop's radius: a small or a big belly
-    top = stem(0.02, 1 - r)
-    return [chain(top, arc(0.02 + r, 1 - r, r, r * v(0.9, 1.05), 180, -170))]
-
-
-def nine(v, tail: Callable[[float, float], Points]) -> Strokes:
-    r = v(0.22, 0.3)  # the loop's radius
-    loop = arc(r, r, r, r * v(0.85, 1.05), 10, -350)
-    return [chain(loop, tail(loop[-1, 0], loop[-1, 1]))]
-
-
-# Each template takes v(low, high), a random number in that range, for the proportions that
-# differ between writers (flag lengths, loop sizes, where bars cross).
-TEMPLATES: dict[int, dict[str, Callable[..., Strokes]]] = {
-    0: {
-        "oval": lambda v: [arc(0.3, 0.5, 0.3, 0.5, 275, -95 + v(-10, 15))],
-        "round": lambda v: [arc(0.4, 0.5, 0.4, 0.5, 260, -100 + v(-10, 10))],
-        "open top": lambda v: [arc(0.3, 0.5, 0.3, 0.5, 250, -80 - v(0, 10))],
-    },
-    1: {
-        "stick": lambda v: one(v, flag=False, base=False),
-        "flag": lambda v: one(v, flag=True, base=False),
-        "flag and base": lambda v: one(v, flag=True, base=True),
-    },
-    2: {
-        "plain": lambda v: [
-            chain(arc(0.3, 0.27, 0.3, 0.26, 195, 380), seg(0.02, 0.98, v(0.5, 0.75), 0.98))
-        ],
-        "loop": lambda v: [
-            chain(
-                arc(0.3, 0.27, 0.3, 0.26, 195, 380),
-                seg(0.14, 0.95),
-                arc(0.14, 0.87, 0.09, 0.08, 90, -270),
-                seg(v(0.55, 0.75), 0.97),
-            )
-        ],
-        "swan": lambda v: [
-            chain(
-                arc(0.32, 0.25, 0.3, 0.24, 190, 370),
-                bezier((0.615, 0.29), (0.5, 0.65), (0.0, 0.98)),
-                seg(v(0.55, 0.75), 0.96),
-            )
-        ],
-    },
-    3: {
-        "round": lambda v: [
-            chain(arc(0.3, 0.25, 0.28, 0.24, 200, 450), arc(0.3, 0.73, 0.32, 0.26, 270, 520))
-        ],
-        "cusp": lambda v: [
-            chain(arc(0.3, 0.25, 0.28, 0.24, 200, 470), arc(0.3, 0.73, 0.32, 0.26, 250, 520))
-        ],
-        "flat top": lambda v: [
-            chain(seg(0.02, 0.0, 0.6, 0.0, 0.25, 0.4), arc(0.3, 0.7, 0.32, 0.3, 260, 520))
-        ],
-    },
-    4: {
-        "open": lambda v: [
-            seg(0.38, 0, 0, (y := v(0.55, 0.7)), 0.72, y),
-            seg(0.52, v(0.05, 0.25), 0.52, 1),
-        ],
-        "closed": lambda v: [
-            seg(0.52, 0, 0, (y := v(0.55, 0.7)), 0.72, y),
-            seg(0.52, 0, 0.52, 1),
-        ],
-        "square": lambda v: [
-            seg(0.04, 0, 0.02, (y := v(0.5, 0.65)), 0.72, y),
-            seg(0.55, 0.02, 0.55, 1),
-        ],
-    },
-    5: {
-        "classic": lambda v: [
-            chain(seg(0.08, 0.02, 0.03, 0.45), arc(0.28, 0.7, 0.32, 0.29, 235, 510)),
-            seg(0.08, 0.02, v(0.45, 0.7), 0.0),
-        ],
-        "one stroke": lambda v: [
-            chain(
-                seg(v(0.45, 0.7), 0.0, 0.08, 0.02, 0.03, 0.45),
-                arc(0.28, 0.7, 0.32, 0.29, 235, 510),
-            )
-        ],
-        "big belly": lambda v: [
-            chain(seg(0.12, 0.0, 0.08, 0.36), arc(0.3, 0.66, 0.34, 0.33, 240, 505)),
-            seg(0.12, 0.0, v(0.45, 0.65), 0.0),
-        ],
-    },
-    6: {
-        "curved": lambda v: six(v, lambda x, y: bezier((0.55, 0.0), (0.0, 0.2), (x, y))),
-        "straight": lambda v: six(v, lambda x, y: seg(0.45, 0.0, x, y)),
-        "bent": lambda v: six(v, lambda x, y: bezier((0.5, 0.0), (0.1, 0.3), (x, y))),
-    },
-    7: {
-        "plain": lambda v: [seg(0, 0, 0.65, 0, 0.25, 1)],
-        "crossbar": lambda v: [
-            seg(0, 0, 0.65, 0, 0.25, 1),
-            seg(0.22, (y := v(0.45, 0.6)), 0.68, y - 0.04),
-        ],
-        "hook": lambda v: [seg(0, v(0.08, 0.2), 0, 0, 0.65, 0, 0.3, 1)],
-        "curved": lambda v: [
-            chain(seg(0, 0, 0.65, 0), bezier((0.65, 0), (0.32, 0.4), (0.3, 1)))
-        ],
-    },
-    8: {
-        "one stroke": lambda v: [
-            chain(
-                arc(0.3, 0.25, 0.23, 0.24, 330, 90),
-                arc(0.3, 0.74, 0.3, 0.26, 270, 630),
-                arc(0.3, 0.25, 0.23, 0.24, 90, -30),
-            )
-        ],
-        "two circles": lambda v: [
-            arc(0.3, (r := v(0.2, 0.26)), r, r, 270, 630),
-            arc(0.3, 0.74, 0.3, 0.26, 270, 630),
-        ],
-    },
-    9: {
-        "straight tail": lambda v: nine(v, lambda x, y: seg(x, y, x - 0.02, 1.0)),
-        "curved tail": lambda v: nine(
-            v, lambda x, y: bezier((x, y), (x + 0.02, 0.85), (x - v(0.25, 0.45), 1.0))
-        ),
-        "slanted tail": lambda v: nine(v, lambda x, y: seg(x, y, x - v(0.1, 0.3), 1.0)),
-    },
-}
-
-
-def template_strokes(digit: int, style: str, rng: np.random.Generator) -> Strokes:
-    """A template digit with this writer's proportions, slant, width, tilt and wobble
-    (units: height 1)."""
-    strokes = [densify(s, 0.02) for s in TEMPLATES[digit][style](rng.uniform)]
-    slant = rng.uniform(-0.12, 0.35)  # most people lean their digits to the right
-    width = rng.uniform(0.75, 1.3)
-    tilt = np.deg2rad(rng.uniform(-8, 8))
-    wobble = random_field(rng, amplitude=0.035, wavelength=(0.5, 1.5))
-    out = []
-    for s in strokes:
-        x, y = s[:, 0] * width, s[:, 1]
-        x = x + slant * (0.5 - y)
-        x, y = x * np.cos(tilt) - y * np.sin(tilt), x * np.sin(tilt) + y * np.cos(tilt)
-        out.append(wobble(np.stack([x, y], axis=1)))
-    return out
+# The digits in many hands that the accurate preset also trains on (different writers: other
+# seeds). templates.json was made from the first 27 of them, before they moved into core.
 
 
 # --- drawing a digit on the canvas ----------------------------------------------------------
 
 
-def place_on_canvas(strokes: Strokes, rng: np.random.Generator) -> Strokes:
-    """Scale strokes to a random height of 40-90% of the canvas and put them anywhere on it.
-
-    The ink (path plus half a pen around it) stays inside the canvas; a digit wider than the
-    canvas at that height is drawn smaller.
-    """
-    points = np.concatenate(strokes)
-    low, high = points.min(axis=0), points.max(axis=0)
-    extent = np.maximum(high - low, 1e-6)
-    ink_height = rng.uniform(*HEIGHTS) * GRID
-    scale = (ink_height - PEN_ALLOWANCE) / extent[1]
-    scale = min(scale, (0.97 * GRID - PEN_ALLOWANCE) / extent[0])
-    size = extent * scale
-    margin = PEN_ALLOWANCE / 2
-    corner = np.array([rng.uniform(margin, GRID - margin - size[k]) for k in (0, 1)])
-    return [(s - low) * scale + corner for s in strokes]
-
-
-def mouse_strokes(strokes: Strokes, rng: np.random.Generator) -> Strokes:
+def mouse_strokes(
+    strokes: Strokes, rng: np.random.Generator, pen: float = PEN_ALLOWANCE
+) -> Strokes:
     """Add hand tremor and resample every stroke at the spacing of mouse-move events."""
     tremor = random_field(rng, amplitude=TREMOR, wavelength=(2.0, 6.0))
     step = rng.uniform(*MOUSE_STEP)
@@ -431,7 +246,7 @@ def mouse_strokes(strokes: Strokes, rng: np.random.Generator) -> Strokes:
         s = resample(s, step, rng)
         s = tremor(s)
         # The tremor must not push the ink off the canvas either.
-        out.append(np.clip(s, PEN_ALLOWANCE / 2, GRID - PEN_ALLOWANCE / 2))
+        out.append(np.clip(s, pen / 2, GRID - pen / 2))
     return out
 
 
@@ -448,33 +263,6 @@ def resample(points: Points, step: float, rng: np.random.Generator) -> Points:
     return np.stack([np.interp(at, along, points[:, k]) for k in (0, 1)], axis=1)
 
 
-def densify(points: Points, step: float) -> Points:
-    """Extra points on long straight segments, so that a wobble bends them too."""
-    rng = np.random.default_rng(0)  # spacing only; no randomness reaches the shape
-    return resample(points, step, rng) if len(points) > 1 else points
-
-
-def random_field(
-    rng: np.random.Generator, amplitude: float, wavelength: tuple[float, float]
-) -> Callable[[Points], Points]:
-    """A smooth random displacement of the plane: a few plane waves in x and in y."""
-    waves = 3
-    k = rng.uniform(*wavelength, (2, waves))
-    direction = rng.uniform(0, 2 * np.pi, (2, waves))
-    phase = rng.uniform(0, 2 * np.pi, (2, waves))
-    amp = amplitude / np.sqrt(waves) * rng.uniform(0.5, 1.5, (2, waves))
-
-    def move(points: Points) -> Points:
-        out = points.copy()
-        for axis in (0, 1):
-            for w in range(waves):
-                u = points @ np.array([np.cos(direction[axis, w]), np.sin(direction[axis, w])])
-                out[:, axis] += amp[axis, w] * np.sin(2 * np.pi * u / k[axis, w] + phase[axis, w])
-        return out
-
-    return move
-
-
 def length(points: Points) -> float:
     return float(np.hypot(*np.diff(points, axis=0).T).sum()) if len(points) > 1 else 0.0
 
@@ -483,10 +271,18 @@ def length(points: Points) -> float:
 
 
 def skeleton_digits(
-    images: np.ndarray, labels: np.ndarray, per_digit: int, seed: int
+    images: np.ndarray,
+    labels: np.ndarray,
+    per_digit: int,
+    seed: int,
+    heights: tuple[float, float] = HEIGHTS,
+    pens: tuple[float, ...] = (),
+    slant: float = 0.0,
 ) -> list[dict]:
     """(a) `per_digit` random MNIST test digits of each kind, redrawn from their skeletons
-    (blobs that `mnist_strokes` declines are skipped)."""
+    (blobs that `mnist_strokes` declines are skipped). With `pens`, the digits take turns with
+    them (each digit records its "pen"); with `slant`, each is sheared by up to that many
+    degrees either way."""
     rng = np.random.default_rng(seed)
     digits = []
     for d in range(10):
@@ -497,10 +293,42 @@ def skeleton_digits(
             strokes = mnist_strokes(images[index])
             if strokes is None:
                 continue
-            strokes = mouse_strokes(place_on_canvas(strokes, rng), rng)
-            digits.append({"label": d, "mnist_index": int(index), "strokes": strokes})
+            pen = pens[drawn % len(pens)] if pens else PEN_ALLOWANCE
+            if slant:
+                strokes = sheared(strokes, rng.uniform(-slant, slant))
+            strokes = mouse_strokes(place_on_canvas(strokes, rng, pen, heights), rng, pen)
+            digit = {"label": d, "mnist_index": int(index), "strokes": strokes}
+            digits.append({**digit, "pen": pen} if pens else digit)
             drawn += 1
     return digits
+
+
+def hand_digits(
+    per_style: int,
+    seed: int,
+    heights: tuple[float, float],
+    pens: tuple[float, ...],
+    slant: float,
+) -> list[dict]:
+    """(c) `per_style` digits of every style of digitpad.core.hands, taking turns with the
+    pens, slanted by up to `slant` degrees either way, at `heights` of the canvas."""
+    rng = np.random.default_rng(seed)
+    lean = np.tan(np.deg2rad(slant))
+    digits = []
+    for d, style in all_styles():
+        for i in range(per_style):
+            pen = pens[i % len(pens)]
+            strokes = hand_strokes(d, style, rng, slant=(-lean, lean), tilt=(0.0, 0.0))
+            strokes = mouse_strokes(place_on_canvas(strokes, rng, pen, heights), rng, pen)
+            digits.append({"label": d, "style": style, "pen": pen, "strokes": strokes})
+    return digits
+
+
+def sheared(strokes: Strokes, degrees: float) -> Strokes:
+    """Strokes (y down) leaning `degrees` further to the right, about their middle height."""
+    middle = np.concatenate(strokes)[:, 1].mean()
+    lean = np.tan(np.deg2rad(degrees))
+    return [s + np.stack([lean * (middle - s[:, 1]), np.zeros(len(s))], axis=1) for s in strokes]
 
 
 def template_digits(per_digit: int, seed: int) -> list[dict]:
@@ -508,10 +336,11 @@ def template_digits(per_digit: int, seed: int) -> list[dict]:
     rng = np.random.default_rng(seed)
     digits = []
     for d in range(10):
-        styles = list(TEMPLATES[d])
+        styles = list(STYLES[d])
         for i in range(per_digit):
             style = styles[i % len(styles)]
-            strokes = mouse_strokes(place_on_canvas(template_strokes(d, style, rng), rng), rng)
+            strokes = hand_strokes(d, style, rng)
+            strokes = mouse_strokes(place_on_canvas(strokes, rng, PEN_ALLOWANCE, HEIGHTS), rng)
             digits.append({"label": d, "style": style, "strokes": strokes})
     return digits
 

@@ -9,6 +9,7 @@ a terminal.
     digitpad gradcheck [network options]
     digitpad lr-find [network options] [--batch N] [--momentum F] [--steps N] [--json]
     digitpad samples [--json] | samples export DIR [--png] | samples import PATH
+    digitpad samples synthetic DIR [--png]
 
 NumPy and Qt are imported inside the commands that need them, so `digitpad --version` and
 `--help` answer at once. Problems a user can cause end in one line, `digitpad: error: ...`,
@@ -33,7 +34,7 @@ from digitpad.core.settings import ABOUT, Settings, parse_hidden
 # The settings every network command takes, and those only `train` takes. Their choices, ranges
 # and help come from digitpad.core.settings (plain Python: parsing needs no NumPy).
 NETWORK_SETTINGS = ("hidden", "activation", "output", "cost", "l2")
-TRAINING_SETTINGS = ("lr", "batch", "epochs", "momentum", "schedule", "augment")
+TRAINING_SETTINGS = ("lr", "batch", "epochs", "momentum", "schedule", "augment", "synthetic")
 
 GRADCHECK_THRESHOLD = 1e-4
 """Backprop and central differences agree to ~1e-7 here; a wrong formula is off by 1e-2 or more."""
@@ -192,7 +193,8 @@ def build_parser() -> ArgumentParser:
         "in the data folder. Without an action: how many there are of each digit, and how many "
         "of them are held out (kept for measuring, never trained on).",
         usage="%(prog)s [--json]\n       %(prog)s export DIR [--png] [--json]\n"
-              "       %(prog)s import PATH [--json]")
+              "       %(prog)s import PATH [--json]\n"
+              "       %(prog)s synthetic DIR [--png] [--count N] [--seed N] [--json]")
     samples.add_argument("--json", action="store_true",
                          help='print {"count": N, "per_digit": [10 counts]}')
     samples.set_defaults(run=run_samples)
@@ -214,7 +216,21 @@ def build_parser() -> ArgumentParser:
         "added, or none; the same drawings are not added twice.")
     import_.add_argument("path", metavar="PATH")
     import_.set_defaults(run=run_samples_import)
-    for action in (export, import_):  # --json also after the action (default: the one before)
+    synthetic = actions.add_parser(
+        "synthetic", help="write digits drawn from strokes in many hands, to look at",
+        description="Write digits the way the accurate preset's training draws them (the "
+        "styles of many writing traditions, each in a random writer's hand, rasterized like "
+        "the canvas) into DIR as an IDX pair named like an export, so `samples import DIR` "
+        "could add them to my digits.")
+    synthetic.add_argument("directory", metavar="DIR",
+                           help="folder to write to (created if need be)")
+    synthetic.add_argument("--png", action="store_true",
+                           help="also write each digit as DIR/png/<digit>/<index>.png")
+    synthetic.add_argument("--count", type=int, default=200, metavar="N",
+                           help="how many (default 200: the digits and their styles in turn)")
+    synthetic.add_argument("--seed", type=int, default=0, help="the same seed, the same digits")
+    synthetic.set_defaults(run=run_samples_synthetic)
+    for action in (export, import_, synthetic):  # --json also after the action
         action.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                             help="print the outcome as one JSON object")
     return parser
@@ -313,6 +329,12 @@ def run_train(args: argparse.Namespace) -> int:
               f"momentum {settings.momentum:g}, L2 {settings.l2:g}, "
               f"augmentation {'on' if settings.augment else 'off'}, {settings.epochs} epochs, "
               f"seed {args.seed}", flush=True)
+        if settings.synthetic:
+            from digitpad.core.hands import hands_count
+
+            count = hands_count(len(data.train_labels), settings.synthetic)
+            print(f"  {settings.synthetic:.0%} of every epoch synthesized: {count:,} digits "
+                  "drawn from strokes in many hands, made first", flush=True)
 
     bar = ProgressBar(sys.stderr, settings.epochs, settings.batch) if sys.stderr.isatty() else None
     on_batch = None if bar is None else (lambda p: bar.update(*p))
@@ -654,7 +676,6 @@ def run_samples_export(args: argparse.Namespace) -> int:
     from digitpad.core.errors import DataError
     from digitpad.core.my_digits import is_started
     from digitpad.core.paths import shown
-    from digitpad.core.samples import export_idx
     from digitpad.data_dir import my_digits_path, user_data_dir
 
     samples = None
@@ -665,17 +686,38 @@ def run_samples_export(args: argparse.Namespace) -> int:
     if samples is None or not len(samples.labels):
         raise DataError(f"there are no drawings in my digits yet ({shown(my_digits_path())}): "
                         "in the app, draw a digit and press its key on the canvas to keep it")
+    return write_idx_and_pngs(samples, args, ("exported", "exported"), "drawing")
+
+
+def write_idx_and_pngs(samples, args: argparse.Namespace, verb: tuple[str, str],
+                       noun: str) -> int:
+    """Write samples into args.directory as an IDX pair, and as PNGs with --png; say so.
+    verb: the JSON key for how many, and the word for it in a sentence."""
+    from digitpad.core.paths import shown
+    from digitpad.core.samples import export_idx
+
     images_path, labels_path = export_idx(samples, args.directory)
     folder = export_pngs(samples, Path(args.directory) / "png") if args.png else None
     if args.json:
-        print(json.dumps({"exported": len(samples.labels), "images": str(images_path),
+        print(json.dumps({verb[0]: len(samples.labels), "images": str(images_path),
                           "labels": str(labels_path), "png": folder and str(folder)}))
         return 0
-    print(f"exported {plural(len(samples.labels), 'drawing')} to {shown(images_path)} and "
+    print(f"{verb[1]} {plural(len(samples.labels), noun)} to {shown(images_path)} and "
           f"{shown(labels_path.name)}")
     if folder is not None:
-        print(f"and one PNG per drawing in {shown(folder)}{os.sep}<digit>{os.sep}<index>.png")
+        print(f"and one PNG per {noun} in {shown(folder)}{os.sep}<digit>{os.sep}<index>.png")
     return 0
+
+
+def run_samples_synthetic(args: argparse.Namespace) -> int:
+    from digitpad.core.errors import DataError
+    from digitpad.core.hands import synthetic_images
+    from digitpad.core.samples import Samples
+
+    if not 1 <= args.count <= 100_000:
+        raise DataError(f"--count must be from 1 to 100,000, not {args.count}")
+    samples = Samples(*synthetic_images(args.count, args.seed))
+    return write_idx_and_pngs(samples, args, ("written", "wrote"), "synthesized digit")
 
 
 def export_pngs(samples, folder: Path) -> Path:

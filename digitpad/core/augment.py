@@ -1,7 +1,9 @@
 """Data augmentation: show the network slightly different digits every epoch.
 
-Each image is rotated, scaled, sheared and shifted a little (one random affine map per image)
-and its strokes are made a little thicker or thinner. The network then cannot memorise the
+Each image is rotated, scaled, sheared and shifted a little (one random affine map per image),
+bent by a smooth random displacement of its pixels (an elastic distortion, as in Simard,
+Steinkraus and Platt 2003: hands do not draw straight lines) and its strokes are made a little
+thicker or thinner. The network then cannot memorise the
 exact pixels of the 60,000 training digits and has to learn what makes a 3 a 3.
 
 Everything works on the whole batch at once: the random maps are (n, 2, 3) matrices, and
@@ -21,6 +23,11 @@ MAX_SHEAR = 0.15
 """Italic slant: up to 0.15 pixel sideways per pixel of height."""
 MAX_SHIFT = 2.5
 """Pixels: inputs are centred by their centre of mass, so a few pixels is all the jitter needed."""
+MAX_ELASTIC = 1.2
+"""Pixels: the largest a bend moves any point (a typical one moves half of it)."""
+ELASTIC_KNOTS = 4
+"""The bends are random moves of 4×4 points spread over the image, smoothly interpolated between
+them: a few bends per digit, each about a stroke's length."""
 MAX_STROKE_CHANGE = 0.5
 """Blend in up to half of a 3x3 dilation (thicker) or erosion (thinner): pens differ."""
 CHUNK = 256
@@ -39,6 +46,7 @@ def augment(
     max_scale_change: float = MAX_SCALE_CHANGE,
     max_shear: float = MAX_SHEAR,
     max_shift: float = MAX_SHIFT,
+    max_elastic: float = MAX_ELASTIC,
     max_stroke_change: float = MAX_STROKE_CHANGE,
 ) -> np.ndarray:
     """Return randomly distorted copies of images as (n, 784) float32 in [0, 1].
@@ -49,13 +57,14 @@ def augment(
     n = len(images)
     images = np.asarray(images).reshape(n, SIZE, SIZE)
     affine = random_affine(n, rng, max_rotation, max_scale_change, max_shear, max_shift)
+    bends = rng.uniform(-max_elastic, max_elastic, (n, 2, ELASTIC_KNOTS, ELASTIC_KNOTS))
     stroke_change = rng.uniform(-max_stroke_change, max_stroke_change, n).astype(np.float32)
     to_unit = np.float32(255 if images.dtype == np.uint8 else 1)
     out = np.empty((n, SIZE * SIZE), np.float32)
     for start in range(0, n, CHUNK):
         batch = slice(start, start + CHUNK)
         pixels = np.divide(images[batch], to_unit, dtype=np.float32)
-        warped = warp(pixels, affine[batch])
+        warped = warp(pixels, affine[batch], elastic_field(bends[batch]))
         out[batch] = change_thickness(warped, stroke_change[batch]).reshape(-1, SIZE * SIZE)
     return out
 
@@ -91,8 +100,25 @@ _Y, _X = np.mgrid[:SIZE, :SIZE]
 GRID = np.stack([_X.ravel(), _Y.ravel(), np.ones(SIZE * SIZE)]).astype(np.float32)
 
 
-def warp(images: np.ndarray, affine: np.ndarray) -> np.ndarray:
-    """Bilinear sampling: output pixel (x, y) of image i reads image i at affine[i] @ (x, y, 1).
+def elastic_field(bends: np.ndarray) -> np.ndarray:
+    """(n, 2, 784) smooth displacements (x, y) of every pixel, from (n, 2, k, k) moves of a k×k
+    grid of knots spread over the image (bilinear in between: a coarse field, smoothly
+    enlarged, where Simard et al. blur a random field per pixel; the same bends, far cheaper)."""
+    k = bends.shape[-1]
+    spread = _knot_weights(k)  # (28, k)
+    field = spread @ bends @ spread.T  # (n, 2, 28, 28), row y and column x of each
+    return field.reshape(len(bends), 2, SIZE * SIZE).astype(np.float32)
+
+
+def _knot_weights(k: int) -> np.ndarray:
+    """(28, k): how much each of k knots, evenly spread from pixel 0 to 27, moves each pixel."""
+    at = np.arange(SIZE) * (k - 1) / (SIZE - 1)
+    return np.clip(1 - np.abs(at[:, None] - np.arange(k)[None, :]), 0, None)
+
+
+def warp(images: np.ndarray, affine: np.ndarray, moves: np.ndarray | None = None) -> np.ndarray:
+    """Bilinear sampling: output pixel (x, y) of image i reads image i at affine[i] @ (x, y, 1),
+    moved further by moves[i] (n, 2, 784), if given.
 
     images (n, 28, 28) -> (n, 28, 28) float32.
     """
@@ -100,6 +126,8 @@ def warp(images: np.ndarray, affine: np.ndarray) -> np.ndarray:
     padded = np.zeros((n, PADDED, PADDED), np.float32)
     padded[:, PAD:-PAD, PAD:-PAD] = images
     read_at = (affine + [[0, 0, PAD], [0, 0, PAD]]).astype(np.float32) @ GRID  # (n, 2, 784)
+    if moves is not None:
+        read_at += moves
     # Anything read further out than the first ring of paper is paper too.
     np.clip(read_at, 1, PADDED - 2, out=read_at)
     corner = np.floor(read_at)

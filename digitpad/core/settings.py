@@ -104,7 +104,11 @@ class Settings:
         "momentum", "0 = plain gradient descent", Limits(0.0, 1.0, high_open=True),
         metavar="F"))
     augment: bool = _setting(False, About(
-        "augmentation", "train on randomly shifted, rotated, scaled, re-inked digits"))
+        "augmentation", "train on randomly shifted, rotated, scaled, bent, re-inked digits"))
+    synthetic: float = _setting(0.0, About(
+        "share of synthesized digits", "this share of every epoch: digits drawn from strokes "
+        "in many hands (flagged 1s, crossed 7s, ...), MNIST the rest", Limits(0.0, 0.5),
+        metavar="SHARE"))
     schedule: str = _setting("constant", About(
         "schedule", "learning rate over the epochs: constant, or cosine (down to 0)",
         choices=SCHEDULES))

@@ -14,6 +14,9 @@ out what every example wants of every weight, and moves the weights a step downh
 average of those wishes. When every example has had its turn (an epoch), the order is shuffled
 anew and the network is scored on the test set, which it never trains on.
 
+With `settings.synthetic`, digits drawn from strokes in many hands (core.hands) join the
+training set when the loop starts, that share of every epoch; the test set stays MNIST's.
+
 The settings are read before every step: assign `sgd.settings` between two steps to change the
 learning rate, the batch size or the augmentation from the next one on (training_run's
 schedule does this between epochs; the app does it whenever the panel changes).
@@ -34,6 +37,7 @@ import numpy as np
 from digitpad.core.augment import augment
 from digitpad.core.batches import ShuffledBatches
 from digitpad.core.evaluation import Evaluation, evaluations
+from digitpad.core.hands import hands_count, with_hands
 from digitpad.core.mnist import Mnist, as_inputs
 from digitpad.core.network import Network
 from digitpad.core.settings import Settings
@@ -73,13 +77,22 @@ class SGD:
         self.data = data
         self.settings = settings
         self.steps = 0  # done so far
-        self._batches = ShuffledBatches(len(data.train_labels), seed)
+        # The training set: MNIST's, and digits in many hands if the settings ask for them.
+        # Those are made when the loop starts (seconds of work, on the caller's thread).
+        self._share, self._seed, self._training = settings.synthetic, seed, data
+        examples = len(data.train_labels)
+        self._batches = ShuffledBatches(examples + hands_count(examples, self._share), seed)
         self._rng = np.random.default_rng(seed)  # for the augmentation
         self._interrupted = threading.Event()
 
     def __iter__(self) -> Iterator[Step | Epoch]:
         """Steps, and after the step that ends an epoch that epoch's test score, for as long as
         the caller asks (or until interrupt())."""
+        if len(self._training.train_labels) < self._batches.n:
+            training = with_hands(self.data, self._share, self._seed, self._interrupted.is_set)
+            if training is None:
+                return
+            self._training = training
         while True:
             step = self._step()
             yield step
@@ -98,7 +111,7 @@ class SGD:
         settings, started = self.settings, time.perf_counter()
         epoch = self._batches.epoch + 1  # the batches count the epochs completed
         batch = self._batches.next(settings.batch)
-        X, y = self._inputs(batch, settings.augment), self.data.train_labels[batch]
+        X, y = self._inputs(batch, settings.augment), self._training.train_labels[batch]
         stats = self.network.train_step(X, y, settings.lr, settings.l2, settings.momentum)
         self.steps += 1
         total = self._batches.n
@@ -109,7 +122,7 @@ class SGD:
     def _inputs(self, batch: np.ndarray, augmented: bool) -> np.ndarray:
         """The mini-batch's images as network inputs. Made per mini-batch: the uint8 images
         stay the only full copy of the training set in memory."""
-        images = self.data.train_images[batch]
+        images = self._training.train_images[batch]
         return augment(images, self._rng) if augmented else as_inputs(images, self.network.dtype)
 
     def _test(self) -> Evaluation | None:

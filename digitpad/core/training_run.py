@@ -69,6 +69,7 @@ def train_epochs(
     trained, cost_sum = 0, 0.0  # examples over the whole run; their costs over this epoch
     for event in sgd:
         if isinstance(event, Step):
+            last = event
             if on_step is not None:
                 on_step(event)
             trained += event.examples
@@ -78,7 +79,7 @@ def train_epochs(
                 on_batch(BatchProgress(event.epoch, event.done, event.total,
                                        cost_sum / event.done, speed))
             continue
-        yield EpochReport(event.epoch, sgd.settings.lr, cost_sum / len(data.train_labels),
+        yield EpochReport(event.epoch, sgd.settings.lr, cost_sum / last.total,
                           event.test.accuracy, event.test.cost,
                           time.perf_counter() - epoch_started)
         if event.epoch == settings.epochs:

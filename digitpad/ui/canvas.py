@@ -32,24 +32,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-GRID = 28  # MNIST images are 28×28 pixels
-
-# Pen width in grid cells, chosen to give MNIST's stroke width after normalization. Upright
-# MNIST 1s are 2.7 pixels wide (median; 1.9 to 4.0 from the 10th to the 90th percentile). A digit
-# drawn at 40-90% of the canvas height is scaled by 1.8 to 0.8 to fit MNIST's 20×20 box; with this
-# pen, digits drawn at those heights and normalized from image(112) carry on average as much ink
-# as MNIST's (105 per image) and are as saturated (half their inked pixels above 0.9).
-DEFAULT_PEN_WIDTH = 2.3
-
-# Paths are painted on a finer image (at least SUPERSAMPLED pixels across, and at least twice
-# the target size), then blocks of it are averaged: a pixel's grey level is the fraction of it
-# that the pen covered.
-SUPERSAMPLED = 224
-
-# The prediction normalizes the drawing from an image this fine: cropping and scaling to MNIST's
-# 20×20 are more precise from 112×112 than from the 28×28 grid shown. The grid's cells are its
-# 4×4 blocks averaged, so one rasterization serves both.
-FINE = 112
+from digitpad.core.rasterizer import DEFAULT_PEN_WIDTH, FINE, GRID, pen_path, rasterize
 
 # A new point is kept only if the pen moved at least this far (grid units) since the last one.
 _MIN_STEP = 0.05
@@ -68,65 +51,21 @@ Stroke = list[Point]
 
 
 def stroke_path(points: Sequence[Point], scale: float = 1.0) -> QPainterPath:
-    """A smooth path through a stroke's points (grid units, multiplied by `scale`).
-
-    Mouse positions arrive as a polyline; curving through the midpoints of its segments
-    (quadratic Béziers with the recorded points as control points) removes the corners.
-    """
+    """The pen's path through a stroke's points (grid units, multiplied by `scale`): the curve
+    the rasterizer inks (core.rasterizer.pen_path), as a QPainterPath."""
     path = QPainterPath()
-    pts = [QPointF(x * scale, y * scale) for x, y in points]
-    if not pts:
+    if not points:
         return path
-    path.moveTo(pts[0])
-    if all(p == pts[0] for p in pts):
+    curve = pen_path(points) * scale
+    path.moveTo(QPointF(*curve[0]))
+    if len(curve) == 1 or not np.any(curve != curve[0]):
         # A click without a move: a dot as wide as the pen. Qt draws nothing for a path of
         # length zero, but a round-capped segment a thousandth of a cell long is a disc.
-        path.lineTo(pts[0] + QPointF(0.001 * scale, 0.0))
+        path.lineTo(QPointF(curve[0][0] + 0.001 * scale, curve[0][1]))
         return path
-    for control, following in zip(pts[1:-1], pts[2:]):
-        path.quadTo(control, (control + following) / 2)
-    path.lineTo(pts[-1])
+    for x, y in curve[1:]:
+        path.lineTo(QPointF(x, y))
     return path
-
-
-def rasterize(
-    strokes: Iterable[Sequence[Point]], size: int = GRID, pen_width: float = DEFAULT_PEN_WIDTH
-) -> np.ndarray:
-    """Render strokes (grid units, 0..28) to a (size, size) float32 image, ink 1.0, paper 0.0.
-
-    size=28 is the grid the user sees; a larger size (e.g. 112) gives the same drawing in finer
-    detail, which makes cropping and rescaling to MNIST's 20×20 more precise.
-    """
-    if size < 1:
-        raise ValueError(f"the image size must be at least 1 pixel, got {size}")
-    factor = max(2, math.ceil(SUPERSAMPLED / size))
-    pixels = size * factor
-    canvas = QImage(pixels, pixels, QImage.Format.Format_Grayscale8)
-    canvas.fill(0)
-    painter = QPainter(canvas)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    pen = QPen(QColor(255, 255, 255), pen_width * pixels / GRID)
-    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    painter.setPen(pen)
-    for points in strokes:
-        if points:
-            painter.drawPath(stroke_path(points, pixels / GRID))
-    painter.end()
-
-    # Rows of a QImage are padded to 4 bytes: view the buffer with its real row length.
-    buffer = np.frombuffer(canvas.constBits(), dtype=np.uint8)
-    rows = buffer.reshape(pixels, canvas.bytesPerLine())[:, :pixels]
-    # Each cell is the mean of its factor × factor block: pool · rows · poolᵀ.
-    pool = _pooling(size, factor)
-    ink = pool @ (rows.astype(np.float32) * np.float32(1 / 255)) @ pool.T
-    return np.clip(ink, 0.0, 1.0, out=ink)  # float rounding may overshoot 1 by an ulp
-
-
-@functools.lru_cache(maxsize=4)
-def _pooling(size: int, factor: int) -> np.ndarray:
-    """(size, size·factor) matrix averaging runs of `factor` pixels."""
-    return np.kron(np.eye(size, dtype=np.float32), np.full(factor, 1 / factor, np.float32))
 
 
 def _grey_cells(image: np.ndarray) -> QImage:
@@ -220,6 +159,8 @@ class Canvas(QWidget):
         # Caches, emptied whenever the drawing changes: rasterizations by size, the cells as
         # shown, and each stroke's guide path (in grid units).
         self._images: dict[int, np.ndarray] = {}
+        # The finished strokes' FINE rasterization: (how many strokes it holds, the image).
+        self._finished_ink: tuple[int, np.ndarray] = (0, np.zeros((FINE, FINE), np.float32))
         self._cells_image: QImage | None = None
         self._paths: list[QPainterPath | None] = []
         # While the pen moves, the cells last drawn stay on screen a moment out of date: _stale
@@ -271,11 +212,25 @@ class Canvas(QWidget):
             if FINE % size:
                 self._images[size] = rasterize(self._strokes, size, self._pen_width)
             else:
-                if FINE not in self._images:
-                    self._images[FINE] = rasterize(self._strokes, FINE, self._pen_width)
                 k = FINE // size
-                self._images[size] = self._images[FINE].reshape(size, k, size, k).mean(axis=(1, 3))
+                fine = self._fine_image()
+                self._images[size] = fine.reshape(size, k, size, k).mean(axis=(1, 3))
         return self._images[size].copy()
+
+    def _fine_image(self) -> np.ndarray:
+        """The FINE×FINE rasterization. Ink is the largest coverage any stroke gives a pixel,
+        so the finished strokes are rasterized once and only the one being drawn anew."""
+        finished = len(self._strokes) - self._drawing
+        done, ink = self._finished_ink
+        if done > finished:
+            done, ink = 0, np.zeros((FINE, FINE), np.float32)
+        if done < finished:
+            ink = np.maximum(ink, rasterize(self._strokes[done:finished], FINE, self._pen_width))
+            self._finished_ink = (finished, ink)
+        if self._drawing:
+            ink = np.maximum(ink, rasterize(self._strokes[finished:], FINE, self._pen_width))
+        self._images[FINE] = ink
+        return ink
 
     def is_empty(self) -> bool:
         return not self._strokes
@@ -302,6 +257,8 @@ class Canvas(QWidget):
     def _drawing_changed(self, near: QRectF | None = None) -> None:
         """The drawing changed; `near` (grid units), if given, holds every changed cell."""
         self._images.clear()
+        if near is None:  # not just the stroke being drawn growing: strokes went or changed
+            self._finished_ink = (0, np.zeros((FINE, FINE), np.float32))
         # Only the newest stroke grows while drawing; earlier strokes keep their paths.
         self._paths = self._paths[: len(self._strokes) - 1] if self._drawing else []
         if near is None:

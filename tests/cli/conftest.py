@@ -13,7 +13,7 @@ TRAIN, TEST = 6000, 1000  # real digits: enough for ~90% in a second of training
 
 # A small, quick network; every option spelled out so that a change of preset cannot slow it.
 QUICK = ["--preset", "accurate", "--hidden", "32", "--epochs", "2", "--batch", "50",
-         "--lr", "0.1", "--no-augment"]
+         "--lr", "0.1", "--no-augment", "--synthetic", "0"]
 
 
 @pytest.fixture(scope="session")

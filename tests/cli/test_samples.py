@@ -414,3 +414,32 @@ def test_export_png_into_a_folder_whose_name_is_not_utf8(capsys, kept, tmp_path)
     written = sorted(os.listdir(os.fsencode(folder) + b"/png/3"))
     assert len(written) == 4 and all(name.endswith(b".png") for name in written)
     assert json.loads(out)["png"] == f"{folder}/png"
+
+
+# ---- synthetic -----------------------------------------------------------------------------
+
+
+def test_synthetic_writes_digits_in_many_hands_to_look_at(capsys, store, tmp_path):
+    from digitpad.core.hands import synthetic_images
+    from digitpad.image_io import read_grey
+
+    folder = tmp_path / "hands"
+    code, out, err = run(capsys, "synthetic", str(folder), "--count", "30", "--seed", "3", "--png")
+    assert code == 0 and err == ""
+    assert out.splitlines()[0] == (f"wrote 30 synthesized digits to {folder / IMAGES_FILE} and "
+                                   f"{LABELS_FILE}")
+    images, labels = synthetic_images(30, seed=3)
+    np.testing.assert_array_equal(read_idx(folder / IMAGES_FILE), images)
+    np.testing.assert_array_equal(read_idx(folder / LABELS_FILE), labels)
+    assert len(list((folder / "png").rglob("*.png"))) == 30
+    png = folder / "png" / "7" / "00017.png"
+    np.testing.assert_array_equal(np.rint(read_grey(png) * 255).astype(np.uint8), images[17])
+    assert not store.exists()  # my digits are left alone
+    code, out, _ = run(capsys, "synthetic", str(folder), "--count", "5", "--json")
+    assert code == 0 and json.loads(out)["written"] == 5 and json.loads(out)["png"] is None
+
+
+def test_synthetic_refuses_an_impossible_count(capsys, tmp_path):
+    code, out, err = run(capsys, "synthetic", str(tmp_path), "--count", "0")
+    assert code == 1 and out == ""
+    assert "--count" in assert_one_error_line(err)

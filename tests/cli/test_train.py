@@ -142,3 +142,13 @@ def test_ctrl_c_stops_cleanly_without_saving(mnist_dir, tmp_path, capsys, monkey
     assert "epoch 1/2" in out and "epoch 2/2" not in out
     assert err == f"digitpad: training interrupted after 1 of 2 epochs; {path} was not written\n"
     assert not path.exists()
+
+
+def test_synthetic_share_adds_digits_in_many_hands_to_every_epoch(mnist_dir, capsys):
+    args = ["train", *QUICK, "--epochs", "1", "--synthetic", "0.25", "--data", str(mnist_dir)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "25% of every epoch synthesized" in out.splitlines()[2]
+    assert main([*args[:-4], "--synthetic", "0.9", "--data", str(mnist_dir)]) == 1
+    error = assert_one_error_line(capsys.readouterr().err)
+    assert "synthesized digits must be at least 0 and at most 0.5, not 0.9" in error

@@ -1,10 +1,18 @@
 import numpy as np
 import pytest
 
-from digitpad.core.augment import MAX_SHIFT, augment, change_thickness, warp
+from digitpad.core.augment import (
+    MAX_SHIFT,
+    augment,
+    change_thickness,
+    elastic_field,
+    random_affine,
+    warp,
+)
 from digitpad.core.preprocess import center_of_mass
 
-NO_CHANGE = dict(max_rotation=0, max_scale_change=0, max_shear=0, max_shift=0, max_stroke_change=0)
+NO_CHANGE = dict(max_rotation=0, max_scale_change=0, max_shear=0, max_shift=0, max_elastic=0,
+                 max_stroke_change=0)
 
 
 def digits(n: int, seed: int = 0) -> np.ndarray:
@@ -112,3 +120,32 @@ def test_change_thickness_blends_by_the_amount_and_zero_changes_nothing():
     assert out[1].sum() > images[1].sum() > out[2].sum()
     full = change_thickness(images[1:2], np.array([1.0], np.float32))
     np.testing.assert_allclose(out[1], (images[1] + full[0]) / 2, atol=1e-6)
+
+
+def test_an_elastic_bend_moves_the_ink_near_its_knot_and_nothing_far_from_it():
+    bends = np.zeros((1, 2, 4, 4))
+    bends[0, 0, 0, 0] = 1.0  # the top-left knot reads one pixel further right (x)
+    moves = elastic_field(bends).reshape(2, 28, 28)
+    assert moves[0, 0, 0] == pytest.approx(1.0) and not moves[1].any()
+    assert moves[0, 4, 4] == pytest.approx((1 - 4 / 9) ** 2, abs=0.02)  # fading with distance
+    assert not moves[0, 9:, :].any() and not moves[0, :, 9:].any()
+    image = np.zeros((1, 28, 28), np.float32)
+    image[0, 2:5, 2:5] = 1.0  # a blob near the knot
+    image[0, 20:23, 20:23] = 1.0  # and one far from it
+    identity = random_affine(1, np.random.default_rng(0), 0, 0, 0, 0)
+    bent = warp(image, identity, elastic_field(bends))[0]
+    assert bent[20:23, 20:23].sum() == pytest.approx(9.0)  # untouched
+    # Near the knot pixels read further right: the blob moved left, by up to a pixel.
+    cols = np.arange(28)
+    assert (bent[:10, :10].sum(0) @ cols[:10]) / bent[:10, :10].sum() < 3.0 - 0.3
+
+
+def test_elastic_distortion_alone_bends_but_keeps_the_digit_in_place():
+    images = digits(40)
+    only_elastic = {**NO_CHANGE, "max_elastic": 1.2}
+    out = augment(images, np.random.default_rng(1), **only_elastic).reshape(40, 28, 28)
+    before = images / 255.0
+    assert np.abs(out - before).mean() > 0.01  # bent
+    for a, b in zip(out, before):
+        assert np.abs(center_of_mass(a) - center_of_mass(b)).max() < 1.2
+        assert a.sum() == pytest.approx(b.sum(), rel=0.3)  # stretched or squeezed a little

@@ -131,7 +131,7 @@ def test_the_names_of_the_choices_are_the_cores():
 def test_every_setting_says_what_it_is():
     assert list(ABOUT) == [
         "hidden", "activation", "output", "cost", "lr", "batch", "l2", "momentum", "augment",
-        "schedule", "epochs"]
+        "synthetic", "schedule", "epochs"]
     assert all(about.label and about.help for about in ABOUT.values())
 
 

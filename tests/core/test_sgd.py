@@ -97,3 +97,38 @@ def test_the_same_seed_trains_the_same_weights(small_mnist):
         list(islice(SGD(network, small_mnist, augmented, seed), 5))
     np.testing.assert_array_equal(a.weights[0], b.weights[0])
     assert not np.array_equal(a.weights[0], c.weights[0])
+
+
+def test_synthesized_digits_make_up_their_share_of_every_epoch(small_mnist):
+    from digitpad.core.hands import synthetic_images
+
+    mixed = replace(SETTINGS, synthetic=0.2, batch=750)  # 600 MNIST + 150 in many hands
+    network = mixed.new_network()
+    sgd = SGD(network, small_mnist, mixed, seed=2)
+    events = list(islice(sgd, 4))
+    assert [type(e) for e in events] == [Step, Epoch, Step, Epoch]
+    assert events[0].total == 750 and events[0].examples == 750
+    # The step learned from all 750: the labels it used include the synthesized ones.
+    images, labels = synthetic_images(150, seed=2)
+    np.testing.assert_array_equal(sgd._training.train_images[600:], images)
+    np.testing.assert_array_equal(sgd._training.train_labels[600:], labels)
+    assert events[1].test.confusion.sum() == len(small_mnist.test_labels)  # tested on MNIST
+
+
+def test_an_interrupt_while_synthesizing_ends_the_loop_before_any_step(small_mnist, monkeypatch):
+    from digitpad.core import hands
+
+    monkeypatch.setattr(hands, "CHUNK", 10)
+    sgd = SGD(SETTINGS.new_network(), small_mnist, replace(SETTINGS, synthetic=0.25))
+    rendered = []
+    real_render = hands.render
+
+    def render(digits):  # the second chunk is interrupted from "another thread"
+        rendered.append(len(digits))
+        if len(rendered) == 2:
+            sgd.interrupt()
+        return real_render(digits)
+
+    monkeypatch.setattr(hands, "render", render)
+    assert list(sgd) == []
+    assert rendered == [10, 10]

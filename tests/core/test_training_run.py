@@ -11,7 +11,7 @@ from digitpad.core.presets import PRESETS
 from digitpad.core.training_run import learning_rate, train_epochs
 
 RECIPE = replace(PRESETS["accurate"], hidden=(16,), epochs=3, batch=32, lr=0.05,
-                 augment=False)
+                 augment=False, synthetic=0.0)
 
 
 def bars(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

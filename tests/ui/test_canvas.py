@@ -6,7 +6,10 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
-from digitpad.ui.canvas import DEFAULT_PEN_WIDTH, GRID, Canvas, rasterize
+from digitpad.core.hands import synthesize, synthetic_images
+from digitpad.core.preprocess import to_mnist
+from digitpad.core.rasterizer import network_input
+from digitpad.ui.canvas import DEFAULT_PEN_WIDTH, FINE, GRID, Canvas, rasterize
 from tests.ui.window_helpers import shown
 
 
@@ -266,3 +269,29 @@ def test_canvas_keys_win_over_window_shortcuts_while_it_has_focus(qtbot):
     QShortcut(QKeySequence("Ctrl+5"), window).activated.connect(lambda: fired.append("Ctrl+5"))
     qtbot.keyClick(canvas, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert fired == ["Ctrl+5"]
+
+
+def test_synthesized_digits_and_the_same_strokes_on_the_canvas_give_equal_inputs(qtbot, canvas):
+    digits = synthesize(20, seed=5)
+    images, _ = synthetic_images(20, seed=5)
+    for digit, image in zip(digits, images):
+        canvas.pen_width = digit.pen_width
+        canvas.set_strokes(digit.strokes)
+        seen = to_mnist(canvas.image(FINE))
+        np.testing.assert_array_equal(seen, network_input(digit.strokes, digit.pen_width))
+        np.testing.assert_array_equal(np.round(seen * 255), image)
+
+
+def test_strokes_drawn_with_the_mouse_give_the_input_the_synthesizer_would(qtbot, canvas):
+    for digit in synthesize(10, seed=6):
+        canvas.clear()
+        canvas.pen_width = digit.pen_width
+        for stroke in digit.strokes:
+            draw(qtbot, canvas, [tuple(p) for p in stroke])
+        seen = to_mnist(canvas.image(FINE))
+        # What the canvas shows the network is the synthesizer's input for what it recorded ...
+        np.testing.assert_allclose(seen, network_input(canvas.strokes, digit.pen_width),
+                                   atol=1e-6)
+        # ... and mouse positions, whole screen pixels, move the strokes very little.
+        synthesized = network_input(digit.strokes, digit.pen_width)
+        assert np.abs(seen - synthesized).mean() < 0.01
