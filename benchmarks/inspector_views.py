@@ -1,14 +1,14 @@
 """What does each inspector view cost the GUI thread? Feeds every view of ui/inspectors.py the
 same frames offscreen and times its work.
 
-    nice -n 10 python benchmarks/inspector_views.py [--frames 200] [--rounds 3]
+    nice -n 10 python benchmarks/inspector_views.py [--frames 200] [--rounds 3] [--hidden 16,16]
 
-The frames are those of a 784-16-16-10 network in training with a drawn digit: each has newer
-weights, more steps and (every 30 frames) a new epoch. For each view, shown and hidden, it
-prints the GUI thread's CPU time per frame handed over (the best of the rounds: other programs
-only ever add time), and per second at the view's refresh rate: the time the trainer's thread
-cannot run Python while the view shows (only one thread runs Python at a time). A new view
-should stay well under the cost of the existing ones.
+The frames are those of a 784-16-16-10 network (--hidden 512,512: the accurate preset's) in
+training with a drawn digit: each has newer weights, more steps and (every 30 frames) a new
+epoch. For each view, shown and hidden, it prints the GUI thread's CPU time per frame handed
+over (the best of the rounds: other programs only ever add time), and per second at the view's
+refresh rate: the time the trainer's thread cannot run Python while the view shows (only one
+thread runs Python at a time). A new view should stay well under the cost of the existing ones.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_frames(count: int):  # noqa: ANN201 - a list of Frame
+def make_frames(count: int, hidden: tuple[int, ...] = (16, 16)):  # noqa: ANN201 - Frames
     import numpy as np
 
     from digitpad.core.network import Network
@@ -31,11 +31,11 @@ def make_frames(count: int):  # noqa: ANN201 - a list of Frame
     from digitpad.ui.frame import Frame
 
     rng = np.random.default_rng(0)
-    network = Network((784, 16, 16, 10), seed=0)
+    network = Network((784, *hidden, 10), seed=0)
     seen = np.zeros((28, 28), np.float32)
     seen[6:22, 12:16] = 1.0  # a 1, as the network would see it
     costs = rng.random(count * 40, dtype=np.float32)
-    norms = rng.random((count * 40, 3), dtype=np.float32)
+    norms = rng.random((count * 40, len(hidden) + 1), dtype=np.float32)
     frames, epochs = [], []
     for i in range(count):
         network = network.copy()
@@ -70,6 +70,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--frames", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--hidden", default="16,16", help="hidden layer sizes, e.g. 512,512")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(ROOT))
@@ -79,9 +80,11 @@ def main() -> int:
     from digitpad.ui.inspectors import INSPECTORS
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    frames = make_frames(args.frames)
+    hidden = tuple(int(n) for n in args.hidden.split(","))
+    frames = make_frames(args.frames, hidden)
     print(f"inspector views: GUI-thread CPU per frame, best of {args.rounds} rounds of "
-          f"{args.frames} frames, at 590x330 (load average {os.getloadavg()[0]:.1f})")
+          f"{args.frames} frames of 784-{args.hidden.replace(',', '-')}-10, at 590x330 "
+          f"(load average {os.getloadavg()[0]:.1f})")
     print(f"  {'view':<22}{'shown':>10}{'hidden':>10}{'rate':>8}{'shown, per second':>20}")
     for kind in INSPECTORS:
         view = kind()

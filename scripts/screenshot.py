@@ -7,6 +7,7 @@ The README's pictures:
     python scripts/screenshot.py
     python scripts/screenshot.py --dark --output docs/screenshot-dark.png
     python scripts/screenshot.py --tab 2 --target 8 --output docs/screenshot-nudges.png
+    python scripts/screenshot.py --tab 6 --output docs/screenshot-network.png
 
 Runs offscreen (no display needed): loads the bundled MNIST, trains the video's network for a
 few seconds, draws a 3 on the canvas with real mouse events, lets the prediction catch up and

@@ -74,6 +74,8 @@ HELD_OUT_POSITION = 2
 
 BUSY_TIMEOUT_S = 10.0
 """How long a writer waits for another one (the app and the CLI) before giving up."""
+APP_TIMEOUT_S = 2.0
+"""...in the app, whose window waits with it: a drawing not kept in time stays on the canvas."""
 
 MAX_STROKES_CHARS = 1_000_000
 """Strokes longer than this (as JSON) are not kept: the drawing's image still is."""
@@ -130,9 +132,10 @@ class NewerStoreError(DataError):
 class MyDigits:
     """The collection of my digits in one SQLite database. Use MyDigits.open(folder)."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, connection: sqlite3.Connection, wait_s: float) -> None:
         self.path = path
         self._db = connection
+        self.wait_s = wait_s  # how long a write waits for another writer
         self.notices: list[str] = []
         """What happened while opening that the person should be told once: a damaged
         database set aside, an old my-digits.npz migrated."""
@@ -142,8 +145,10 @@ class MyDigits:
     # ---- opening ------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, folder: str | Path) -> MyDigits:
+    def open(cls, folder: str | Path, wait_s: float | None = None) -> MyDigits:
         """The collection in `folder` (created, brought up to date or migrated as needed).
+
+        wait_s: how long a write waits for another program's (BUSY_TIMEOUT_S if None).
 
         Raises DataError, changing nothing, when it cannot be used: the folder is a file or
         cannot be created, the database is a symbolic link, is locked for too long, or was
@@ -156,14 +161,14 @@ class MyDigits:
         notices = []
         problem = _unreadable_reason(path)
         if problem is None:
-            store = _try_connect(path)
+            store = _try_connect(path, wait_s)
             if isinstance(store, str):
                 problem = store
         if problem is not None:
             aside = _set_aside(path)
             notices.append(f"my digits in {path} could not be read ({problem}): it was set "
                            f"aside as {aside.name} and a new, empty collection started")
-            store = _try_connect(path)
+            store = _try_connect(path, wait_s)
             if isinstance(store, str):
                 raise DataError(f"cannot start my digits in {path}: {store}")
         store.notices = notices
@@ -358,7 +363,7 @@ class MyDigits:
         try:
             return self._db.execute(sql, parameters).fetchall()
         except sqlite3.Error as e:
-            raise _error(self.path, "read my digits", e) from None
+            raise _error(self.path, "read my digits", e, self.wait_s) from None
 
     @contextlib.contextmanager
     def _writing(self, what: str) -> Iterator[sqlite3.Connection]:
@@ -367,7 +372,7 @@ class MyDigits:
         try:
             db.execute("BEGIN IMMEDIATE")  # take the write lock now, waiting for other writers
         except sqlite3.Error as e:
-            raise _error(self.path, what, e) from None
+            raise _error(self.path, what, e, self.wait_s) from None
         try:
             yield db
             db.execute("COMMIT")
@@ -375,7 +380,7 @@ class MyDigits:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             if isinstance(e, sqlite3.Error):
-                raise _error(self.path, what, e) from None
+                raise _error(self.path, what, e, self.wait_s) from None
             raise
 
     def _update(self, what: str, sql: str, rows: list[tuple]) -> None:
@@ -582,15 +587,16 @@ def _unreadable_reason(path: Path) -> str | None:
     return None
 
 
-def _try_connect(path: Path) -> MyDigits | str:
+def _try_connect(path: Path, wait_s: float | None) -> MyDigits | str:
     """The store at `path`, ready to use; or, for a damaged database, why it is damaged.
 
     Raises DataError for problems that are not damage (locked, read-only, a newer schema).
     """
     try:
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        wait_s = BUSY_TIMEOUT_S if wait_s is None else wait_s
+        db = sqlite3.connect(path, timeout=wait_s, isolation_level=None)
     except sqlite3.Error as e:
-        raise _error(path, "open my digits", e) from None
+        raise _error(path, "open my digits", e, wait_s) from None
     try:
         (version,) = db.execute("PRAGMA user_version").fetchone()
         if version > SCHEMA_VERSION:
@@ -616,8 +622,8 @@ def _try_connect(path: Path) -> MyDigits | str:
         db.close()
         if _is_damage(e):
             return f"{e}"
-        raise _error(path, "open my digits", e) from None
-    return MyDigits(path, db)
+        raise _error(path, "open my digits", e, wait_s) from None
+    return MyDigits(path, db, wait_s)
 
 
 def _schema_problem(db: sqlite3.Connection) -> str | None:
@@ -632,6 +638,8 @@ def _schema_problem(db: sqlite3.Connection) -> str | None:
 
 def _upgrade(db: sqlite3.Connection, path: Path) -> None:
     """Bring the schema to SCHEMA_VERSION, one migration per transaction."""
+    if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+        return  # up to date: no write lock taken, so opening never waits for a writer
     while True:
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -660,11 +668,11 @@ def _is_damage(e: sqlite3.Error) -> bool:
         and not name)
 
 
-def _error(path: Path, what: str, e: sqlite3.Error) -> DataError:
+def _error(path: Path, what: str, e: sqlite3.Error, wait_s: float) -> DataError:
     """A sentence for what went wrong in SQLite, naming the file."""
     name = getattr(e, "sqlite_errorname", "")
     if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED"):
-        reason = (f"the database is locked by another program (waited {BUSY_TIMEOUT_S:g} s); "
+        reason = (f"the database is locked by another program (waited {wait_s:g} s); "
                   "try again in a moment")
     elif name.startswith("SQLITE_FULL"):
         reason = "the disk is full; free some space and try again"

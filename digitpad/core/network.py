@@ -82,6 +82,10 @@ class Network:
         """Output activations, (n, sizes[-1]): probabilities for a softmax output."""
         return self._feedforward(self._inputs(X))[0][-1]
 
+    def activations(self, X) -> list[np.ndarray]:
+        """Every layer's activation a⁰ = X, a¹, …, aᴸ, each (n, sizes[l]); the last is forward's."""
+        return self._feedforward(self._inputs(X))[0]
+
     def predict(self, X) -> np.ndarray:
         return self.forward(X).argmax(axis=1)
 

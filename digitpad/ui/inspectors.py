@@ -4,6 +4,7 @@ from digitpad.ui.backprop_view import BackpropView
 from digitpad.ui.evaluation_view import EvaluationView
 from digitpad.ui.gradient_plot import GradientPlot
 from digitpad.ui.my_digits_view import MyDigitsView
+from digitpad.ui.network_view import NetworkView
 from digitpad.ui.weights_view import WeightsView
 
 INSPECTORS = [
@@ -12,4 +13,5 @@ INSPECTORS = [
     WeightsView,
     EvaluationView,
     MyDigitsView,
+    NetworkView,
 ]

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from digitpad.core.errors import DigitpadError
-from digitpad.core.my_digits import MyDigits, is_started
+from digitpad.core.my_digits import APP_TIMEOUT_S, MyDigits, is_started
 from digitpad.data_dir import user_data_dir
 from digitpad.ui.wording import sentence
 
@@ -37,7 +37,7 @@ class MyDigitsStore:
     def get(self) -> MyDigits:
         """The store of my digits, opened on first use; raises DataError if it cannot be."""
         if self._store is None:
-            self._store = MyDigits.open(user_data_dir())
+            self._store = MyDigits.open(user_data_dir(), wait_s=APP_TIMEOUT_S)
             if self._store.notices:
                 self._tell("My digits", "\n\n".join(sentence(n) for n in self._store.notices))
         return self._store

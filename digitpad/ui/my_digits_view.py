@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from digitpad.core.errors import DigitpadError
-from digitpad.core.my_digits import Details, Drawing, MyDigits, is_started
+from digitpad.core.my_digits import APP_TIMEOUT_S, Details, Drawing, MyDigits, is_started
 from digitpad.data_dir import user_data_dir
 
 THUMBNAIL = 56  # logical pixels: each of the 28×28 pixels as a 2×2 block
@@ -327,7 +327,8 @@ class MyDigitsView(QWidget):
         if self._store is None:
             try:
                 if is_started(user_data_dir()):
-                    self._store = MyDigits.open(user_data_dir())  # its news: the window's to say
+                    # Its news (a migration, a file set aside) are the window's to say.
+                    self._store = MyDigits.open(user_data_dir(), wait_s=APP_TIMEOUT_S)
             except DigitpadError as e:
                 self.summary.setText(str(e))
                 return None

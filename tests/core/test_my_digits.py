@@ -400,3 +400,37 @@ def test_the_app_and_two_imports_writing_at_once_lose_nothing(tmp_path):
     with MyDigits.open(data) as store:
         assert store.count() == 60 + 150 + 151
         assert [store.details(d.id).source for d in store.drawings()].count("drawn") == 60
+
+
+def test_opening_never_waits_for_a_writer(tmp_path, monkeypatch):
+    """The app opens my digits at start: another program writing must not hold it up."""
+    import time
+
+    monkeypatch.setattr(my_digits, "BUSY_TIMEOUT_S", 5.0)
+    MyDigits.open(tmp_path).close()
+    other = sqlite3.connect(tmp_path / DB_FILE, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # an import in progress holds the write lock
+    try:
+        started = time.perf_counter()
+        with MyDigits.open(tmp_path, wait_s=0.2) as store:
+            assert store.count() == 0  # reading goes on beside a writer (WAL)
+            with pytest.raises(DataError, match=r"waited 0.2 s"):
+                store.add(drawing(), 1)
+        assert time.perf_counter() - started < 4.0  # not the 5 s a write would wait
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_an_old_npz_that_is_a_link_is_read_and_the_link_renamed_not_its_target(tmp_path):
+    old = some_samples(7, seed=8)
+    elsewhere = tmp_path / "elsewhere.npz"
+    np.savez(elsewhere, images=old.images, labels=old.labels)
+    before = elsewhere.read_bytes()
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "my-digits.npz").symlink_to(elsewhere)
+    with MyDigits.open(folder) as store:
+        np.testing.assert_array_equal(store.samples().images, old.images)
+    assert (folder / "my-digits.npz.migrated").is_symlink()  # the link itself, renamed
+    assert elsewhere.read_bytes() == before and not (folder / "my-digits.npz").exists()

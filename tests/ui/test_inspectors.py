@@ -19,7 +19,8 @@ def view_menu(window) -> QMenu:
 
 def test_the_views_of_the_contract_are_tabs_chosen_by_click_or_ctrl_number(qtbot, window):
     tabs = window.findChild(QTabWidget, "inspectorTabs")
-    names = ["gradientPlot", "backpropView", "weightsView", "evaluationView", "myDigitsView"]
+    names = ["gradientPlot", "backpropView", "weightsView", "evaluationView", "myDigitsView",
+             "networkView"]
     assert [tabs.widget(i).objectName() for i in range(tabs.count())] == names
     assert tabs.currentWidget().objectName() == "gradientPlot"  # the live picture first
 

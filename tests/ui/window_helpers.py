@@ -103,14 +103,22 @@ def run_app(*args, boxes: int = 0) -> tuple[int, list[MessageBox]]:
     """Run digitpad.app.main(*args) to its end as a person would: answer the first `boxes`
     message boxes, then close the window. Returns main's exit status and the boxes seen.
     Past the deadline every window is closed anyway: a broken test fails, it does not hang."""
-    from digitpad.app import main
-    from digitpad.ui.main_window import MainWindow
+    import digitpad.app as app
 
     started = time.monotonic()
+    # The windows main() makes, held from their creation: walking QApplication's top-level
+    # widgets instead can wrap one that Qt is destroying (a menu, an earlier test's dialog),
+    # which crashed the test process now and then.
+    created = []
+    create_window = app.create_window
+
+    def recording_create_window(*args, **kwargs):
+        window = create_window(*args, **kwargs)
+        created.append(window)
+        return window
 
     def close_when_done(seen: list[MessageBox]) -> None:
-        windows = [w for w in QApplication.topLevelWidgets()
-                   if isinstance(w, MainWindow) and w.isVisible()]
+        windows = [w for w in created if w.isVisible()]
         late = time.monotonic() - started > DEADLINE_S
         if windows and QApplication.activeModalWidget() is None and (len(seen) >= boxes or late):
             for window in windows:
@@ -122,8 +130,10 @@ def run_app(*args, boxes: int = 0) -> tuple[int, list[MessageBox]]:
         closer = QTimer()
         closer.timeout.connect(lambda: close_when_done(seen))
         closer.start(200)
+        app.create_window = recording_create_window
         try:
-            status = main(*args)
+            status = app.main(*args)
         finally:
+            app.create_window = create_window
             closer.stop()
     return status, seen
