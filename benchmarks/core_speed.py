@@ -54,7 +54,12 @@ Run (from the repository root, with the bench extra installed: pip install -e '.
     python benchmarks/core_speed.py [--rounds 5] [--literal-batches 20] [--blas-threads 1]
     python benchmarks/core_speed.py --blas-threads 0     # NumPy's default: one per core
 
-Targets (issue 2): digitpad/peer <= 1.0 (aim 0.67), digitpad/pytorch <= 0.6 (aim 0.4).
+Targets: digitpad/peer <= 0.8 (aim 0.67; issue 8), digitpad/pytorch <= 0.6 (aim 0.4; issue 2).
+
+OpenBLAS picks its kernels from the CPU, and OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE override that;
+the header prints both as this run saw them. To compare with both unset, in that command alone:
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/core_speed.py
 """
 
 import argparse
@@ -329,12 +334,15 @@ def run(args: argparse.Namespace) -> int:
     check_version("neural-network-digits", PEER_VERSION)
     check_version("torch", TORCH_VERSION)
 
-    blas = ", ".join(f"{pool['internal_api']} {pool['num_threads']} thread(s)"
+    blas = ", ".join(f"{pool['internal_api']} {pool.get('architecture')} kernels, "
+                     f"{pool['num_threads']} thread(s)"
                      for pool in threadpool_info() if pool["user_api"] == "blas")
     print(f"One epoch of {data.n:,} MNIST examples, 784-16-16-10, sigmoid hidden, softmax + "
           f"cross-entropy, mini-batch {BATCH}, lr {LR}, float32.")
     print(f"Python {sys.version.split()[0]}, NumPy {np.__version__}, "
           f"NumPy BLAS: {blas}, {os.cpu_count()} CPUs, {args.rounds} interleaved rounds.")
+    print("OPENBLAS_CORETYPE=" + os.environ.get("OPENBLAS_CORETYPE", "(unset)")
+          + ", OPENBLAS_L2_SIZE=" + os.environ.get("OPENBLAS_L2_SIZE", "(unset)"))
     print(f"literal gradient vs digitpad backprop, worst relative difference: "
           f"{literal.check_against(data):.1e}")
 
@@ -388,7 +396,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{'ratio':36} {'best':>7} {'quiet':>7}  target (verdict on quiet)")
     if peer is not None:
         report_ratio("digitpad / neural-network-digits", best[ours] / best[peer.name],
-                     quiet[ours] / quiet[peer.name], 1.0, 0.67)
+                     quiet[ours] / quiet[peer.name], 0.8, 0.67)
     if torch is not None:
         report_ratio("digitpad / pytorch", best[ours] / best[torch.name],
                      quiet[ours] / quiet[torch.name], 0.6, 0.4)

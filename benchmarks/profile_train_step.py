@@ -26,7 +26,7 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from digitpad.core import Network, activations, costs
+from digitpad.core import Network, activations, costs, network, sums
 from digitpad.core.mnist import as_inputs, load_mnist
 
 BATCH = 100
@@ -94,11 +94,11 @@ def line_by_line(net: Network, X, y, order, steps: int) -> None:
         print("   skipped: install line_profiler with `pip install line-profiler`")
         return
     functions = [
-        Network.train_step, Network._backprop, Network._feedforward, Network._total_cost,
-        Network._one_hot, costs.per_example_cost, costs.output_delta, activations.softmax,
-        activations.sigmoid, activations.sigmoid_prime,
+        Network.train_step, Network._step, Network._backprop, Network._feedforward,
+        Network._mean_cost, Network._one_hot, Network._inputs, network.weighted_input,
+        costs.output_layer, costs._softmax_cross_entropy, activations.sigmoid,
+        activations.sigmoid_prime, sums.column_sums, sums.row_sums,
     ]
-    functions += [f for f in (getattr(costs, "_logsumexp", None),) if f is not None]
     hits_per_step: dict[tuple, float] = {}
     # Several passes, each line's best: a burst of background load then spoils one pass only.
     best: dict[tuple, dict[int, float]] = {}

@@ -21,7 +21,7 @@ from typing import NamedTuple, Protocol
 import numpy as np
 
 from digitpad.core.activations import ACTIVATIONS
-from digitpad.core.costs import per_example_cost
+from digitpad.core.costs import output_layer
 from digitpad.core.gradient_size import per_weight
 from digitpad.core.lr_finder import nice_number
 from digitpad.core.mnist import as_inputs
@@ -210,7 +210,8 @@ def chance_cost(network: Network) -> float:
     ln 10 = 2.30 for softmax with cross-entropy, 0.9 for the quadratic cost."""
     k = network.sizes[-1]
     z = np.zeros((1, k)) if network.output == "softmax" else np.full((1, k), -np.log(k - 1.0))
-    return float(per_example_cost(z, np.eye(k)[:1], network.cost_name, network.output)[0])
+    _, cost, _ = output_layer(z, np.eye(k)[:1], network.cost_name, network.output)  # one example
+    return cost
 
 
 def is_failed(findings: Sequence[Finding]) -> bool:

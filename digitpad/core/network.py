@@ -4,7 +4,7 @@ Notation (one row per example, so a mini-batch of n examples is processed at onc
     zˡ = aˡ⁻¹ Wˡ + bˡ          weighted input of layer l
     aˡ = σ(zˡ)                  its activation (softmax or sigmoid at the output layer)
     δˡ = ∂c/∂zˡ                 how much one example's cost c wants zˡ to change: its "nudges"
-    δᴸ = from the cost          (costs.output_delta)
+    δᴸ = from the cost          (costs.output_layer)
     δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ) ⊙ σ′(zˡ)   the nudges passed back one layer
     ∂C/∂Wˡ = mean over examples of aˡ⁻¹ᵀ δˡ,   ∂C/∂bˡ = mean of δˡ
 """
@@ -19,16 +19,10 @@ import numpy as np
 
 from digitpad.core import storage
 from digitpad.core.activations import ACTIVATIONS
-from digitpad.core.costs import (
-    COSTS,
-    OUTPUTS,
-    log_softmax,
-    output_activation,
-    output_delta,
-    per_example_cost,
-)
+from digitpad.core.costs import COSTS, OUTPUTS, output_activation, output_layer
 from digitpad.core.errors import DivergedError, ModelFileError, SettingsError
 from digitpad.core.paths import shown
+from digitpad.core.sums import column_sums
 
 FORMAT_VERSION = 1
 
@@ -37,6 +31,13 @@ class Gradients(NamedTuple):
     weights: list[np.ndarray]  # ∂C/∂Wˡ, same shapes as Network.weights
     biases: list[np.ndarray]  # ∂C/∂bˡ
     deltas: list[np.ndarray]  # δˡ = ∂c/∂zˡ for every example: (n, sizes[l+1])
+
+
+def weighted_input(a: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """z = aW + b. np.dot is the same product as @, with less overhead at these sizes."""
+    z = np.dot(a, W)
+    z += b  # in place: one temporary array fewer
+    return z
 
 
 class StepStats(NamedTuple):
@@ -80,7 +81,8 @@ class Network:
 
     def forward(self, X) -> np.ndarray:
         """Output activations, (n, sizes[-1]): probabilities for a softmax output."""
-        return self._feedforward(self._inputs(X))[0][-1]
+        _, z_out = self._feedforward(self._inputs(X))
+        return output_activation(z_out, self.output)
 
     def activations(self, X) -> list[np.ndarray]:
         """Every layer's activation a⁰ = X, a¹, …, aᴸ, each (n, sizes[l]); the last is forward's."""
@@ -93,35 +95,23 @@ class Network:
         """Mean of c(x) over the examples plus l2/(2n)·ΣW²."""
         X = self._inputs(X)
         Y = self._one_hot(y, len(X))
-        _, z_out, log_a = self._feedforward(X)
-        return self._total_cost(z_out, Y, l2, log_a)
+        _, z_out = self._feedforward(X)
+        _, total, _ = output_layer(z_out, Y, self.cost_name, self.output)
+        return self._mean_cost(total, len(X), l2)
 
     def _feedforward(self, X: np.ndarray):
-        """Every layer's activation a⁰=X, a¹, …, aᴸ, the output layer's z, and ln aᴸ for a
-        softmax output (None otherwise)."""
+        """Every layer's activation a⁰=X, a¹, …, aᴸ⁻¹ before the output layer, and the output
+        layer's weighted input zᴸ (costs.output_layer takes it from there)."""
         activations = [X]
-        a = X
         for W, b in zip(self.weights[:-1], self.biases[:-1]):
-            z = a @ W
-            z += b  # in place: one temporary array fewer
-            a = self._sigma.f(z)
-            activations.append(a)
-        z_out = a @ self.weights[-1]
-        z_out += self.biases[-1]
-        log_a = None
-        if self.output == "softmax":
-            # The cross-entropy needs ln a; a = e^(ln a) saves computing the softmax twice.
-            log_a = log_softmax(z_out)
-            activations.append(np.exp(log_a))
-        else:
-            activations.append(output_activation(z_out, self.output))
-        return activations, z_out, log_a
+            activations.append(self._sigma.f(weighted_input(activations[-1], W, b)))
+        return activations, weighted_input(activations[-1], self.weights[-1], self.biases[-1])
 
-    def _total_cost(self, z_out: np.ndarray, Y: np.ndarray, l2: float, log_a=None) -> float:
-        per_example = per_example_cost(z_out, Y, self.cost_name, self.output, log_a)
-        c = float(per_example.sum()) / len(Y)  # sum/n: ndarray.mean's bookkeeping costs more
+    def _mean_cost(self, total: float, n: int, l2: float) -> float:
+        """C = (Σ c(x))/n + l2/(2n)·ΣW²."""
+        c = total / n
         if l2:
-            c += l2 / (2 * len(Y)) * sum(float(np.vdot(W, W)) for W in self.weights)
+            c += l2 / (2 * n) * sum(float(np.vdot(W, W)) for W in self.weights)
         return c
 
     # ---- backpropagation --------------------------------------------------------------------
@@ -129,28 +119,38 @@ class Network:
     def backprop(self, X, y, l2: float = 0.0) -> Gradients:
         """The exact gradient of cost(X, y, l2), and every example's deltas."""
         X = self._inputs(X)
-        return self._backprop(X, self._one_hot(y, len(X)), l2)[0]
-
-    def _backprop(self, X: np.ndarray, Y: np.ndarray, l2: float):
         n = len(X)
-        activations, z_out, log_a = self._feedforward(X)
+        sums_w, sums_b, deltas, _ = self._backprop(X, self._one_hot(y, n))
+        # The mean over the mini-batch; L2 adds (l2/n)·W to the weights' gradients.
+        nabla_w = [(g + l2 * W) / n for g, W in zip(sums_w, self.weights)]
+        return Gradients(nabla_w, [g / n for g in sums_b], deltas)
+
+    def _backprop(self, X: np.ndarray, Y: np.ndarray, scale: float = 1.0):
+        """Every example's nudges to every weight and bias, SUMMED over the mini-batch (the
+        nabla_w and nabla_b of Nielsen's update_mini_batch), the examples' deltas, both times
+        `scale`, and the summed cost.
+
+        Backprop is linear in δ: started from scale·δᴸ, everything after it comes out times
+        scale. train_step starts it from −(η/n)·δᴸ, so each sum is already its step −(η/n)Σ.
+        """
+        activations, z_out = self._feedforward(X)
 
         # Start at the output: what each example wants its output neurons to do...
-        delta = output_delta(activations[-1], Y, self.cost_name, self.output)
-        deltas = [delta]
-        # ...and pass those wishes backwards, weighted by the connections they came through.
-        for l in range(len(self.weights) - 1, 0, -1):
-            delta = delta @ self.weights[l].T
-            delta *= self._sigma.derivative(activations[l])
-            deltas.insert(0, delta)
-
-        # Each weight's nudge is (input activation) × (delta), averaged over the mini-batch.
-        averaged = [d / n for d in deltas]
-        nabla_w = [a.T @ d for a, d in zip(activations[:-1], averaged)]
-        nabla_b = [d.sum(axis=0) for d in averaged]
-        if l2:
-            nabla_w = [gw + (l2 / n) * W for gw, W in zip(nabla_w, self.weights)]
-        return Gradients(nabla_w, nabla_b, deltas), z_out, log_a
+        _, cost, delta = output_layer(z_out, Y, self.cost_name, self.output)
+        delta *= scale
+        L = len(self.weights)
+        nabla_w, nabla_b, deltas = [None] * L, [None] * L, [None] * L
+        for l in range(L - 1, -1, -1):
+            deltas[l] = delta
+            # Each weight's nudge is (input activation) × (delta), summed over the mini-batch:
+            # aᵀδ. Each bias's nudge is its delta, summed: 1ᵀδ.
+            nabla_w[l] = np.dot(activations[l].T, delta)
+            nabla_b[l] = column_sums(delta)
+            if l:
+                # ...and pass the wishes back, weighted by the connections they came through:
+                # δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ) ⊙ σ′(zˡ).
+                delta = np.dot(delta, self.weights[l].T) * self._sigma.derivative(activations[l])
+        return nabla_w, nabla_b, deltas, cost
 
     # ---- learning -----------------------------------------------------------------------------
 
@@ -162,20 +162,25 @@ class Network:
         """
         # Python floats: a NumPy float64 here would silently turn float32 weights into float64.
         lr, l2, momentum = float(lr), float(l2), float(momentum)
-        for name, value in (("learning rate", lr), ("L2", l2), ("momentum", momentum)):
-            if not math.isfinite(value):  # an infinite step overflows nothing: refuse it here
-                raise SettingsError(f"the {name} must be a finite number, not {value}")
+        if not math.isfinite(lr + l2 + momentum):  # one check: inf or NaN in any makes the sum so
+            for name, value in (("learning rate", lr), ("L2", l2), ("momentum", momentum)):
+                if not math.isfinite(value):  # an infinite step overflows nothing: refuse it here
+                    raise SettingsError(f"the {name} must be a finite number, not {value}")
+        if lr <= 0:  # no step at all, or uphill
+            raise SettingsError(f"the learning rate must be greater than 0, not {lr:g}")
+        X = self._inputs(X)
+        Y = self._one_hot(y, len(X))
         # Any overflow means divergence, even where a bounded cost (sigmoid outputs) stays
         # finite because the overflowing neurons saturate.
         try:
             with np.errstate(over="raise", invalid="raise"):
-                cost, squares, params, velocity = self._step(X, y, lr, l2, momentum)
+                cost, squares, params, velocity = self._step(X, Y, lr, l2, momentum)
         except FloatingPointError:
             raise _diverged(lr, "its numbers overflowed") from None
         # Only a finite step is taken, so the weights are always the last good ones. BLAS does
         # not report overflow to errstate: a NaN or inf it made shows in the cost or in a
-        # gradient's size. Finite weights and gradients then give finite new weights (the
-        # update itself runs under errstate).
+        # step's size. Finite weights and steps then give finite new weights (the update
+        # itself runs under errstate).
         if not math.isfinite(cost):
             raise _diverged(lr, f"the cost became {cost}")
         if not math.isfinite(sum(squares)):
@@ -183,27 +188,31 @@ class Network:
         L = len(self.weights)
         self.weights, self.biases = params[:L], params[L:]
         self._velocity = velocity
-        return StepStats(cost, [math.sqrt(s) for s in squares[:L]])
+        # The step is −η∇C: ‖∇C‖ = ‖step‖/η.
+        return StepStats(cost, [math.sqrt(s) / lr for s in squares[:L]])
 
-    def _step(self, X, y, lr: float, l2: float, momentum: float):
-        """The cost, the squared size ‖g‖² of every gradient (weights, then biases), and the new
-        parameters (and velocities) of one step."""
-        X = self._inputs(X)
-        Y = self._one_hot(y, len(X))
-        grads, z_out, log_a = self._backprop(X, Y, l2)
-        cost = self._total_cost(z_out, Y, l2, log_a)
-        params, grads_all = self.weights + self.biases, grads.weights + grads.biases
-        # Measured now: the plain step below reuses the gradients' arrays.
-        squares = [float(np.vdot(g, g)) for g in grads_all]
+    def _step(self, X: np.ndarray, Y: np.ndarray, lr: float, l2: float, momentum: float):
+        """The cost, the squared size of every step (weights, then biases), and the new
+        parameters (and velocities)."""
+        # w ← w − (η/n)Σ, Nielsen's update. Backprop hands over the steps −(η/n)Σ themselves,
+        # with no pass over the weights to scale the sums.
+        rate = -lr / len(X)
+        steps_w, steps_b, _, total = self._backprop(X, Y, scale=rate)
+        cost = self._mean_cost(total, len(X), l2)
+        if l2:  # weight decay: L2 adds l2·W to each weight's summed nudges
+            for step, W in zip(steps_w, self.weights):
+                step += (rate * l2) * W
+        params, steps = self.weights + self.biases, steps_w + steps_b
+        # Measured now: the plain update below reuses the steps' arrays.
+        squares = [float(np.vdot(step, step)) for step in steps]
         if momentum:
-            # v ← μv − η∇C; w ← w + v: a ball rolling downhill that keeps some speed.
-            old_v = self._velocity or [np.zeros_like(g) for g in grads_all]
-            velocity = [momentum * v - lr * g for v, g in zip(old_v, grads_all)]
+            # v ← μv − (η/n)Σ; w ← w + v: a ball rolling downhill that keeps some speed.
+            old_v = self._velocity or [np.zeros_like(step) for step in steps]
+            velocity = [np.add(momentum * v, step, out=step) for v, step in zip(old_v, steps)]
             return cost, squares, [p + v for p, v in zip(params, velocity)], velocity
-        # w ← w − η ∂C/∂w: one step downhill, computed in the gradient's own (new) array, so
-        # the current weights stay intact until the step is known to be good.
-        new = [np.add(p, np.multiply(g, -lr, out=g), out=g) for p, g in zip(params, grads_all)]
-        return cost, squares, new, None
+        # One step downhill, computed in the step's own (new) array, so the current weights stay
+        # intact until the step is known to be good.
+        return cost, squares, [np.add(p, step, out=step) for p, step in zip(params, steps)], None
 
     # ---- conveniences -----------------------------------------------------------------------
 
@@ -237,17 +246,15 @@ class Network:
 
     def _one_hot(self, y, n: int) -> np.ndarray:
         y = np.asarray(y)
-        k = self.sizes[-1]
         if y.shape != (n,):
             raise ValueError(f"there must be one label per example: {n} examples, labels {y.shape}")
-        bad = ValueError(f"labels must be a 1-D array of integers in [0, {k})")
         # Unsigned labels (MNIST's uint8) cannot be negative: one check fewer per step.
-        if y.dtype.kind not in "iu" or (y.dtype.kind == "i" and y.size and y.min() < 0):
-            raise bad
-        try:
-            return self._identity[y]  # a label ≥ k has no row: IndexError
-        except IndexError:
-            raise bad from None
+        if y.dtype.kind == "u" or (y.dtype.kind == "i" and (not y.size or y.min() >= 0)):
+            try:
+                return self._identity.take(y, axis=0)  # a label ≥ k has no row: IndexError
+            except IndexError:
+                pass
+        raise ValueError(f"labels must be a 1-D array of integers in [0, {self.sizes[-1]})")
 
     # ---- files ------------------------------------------------------------------------------
 

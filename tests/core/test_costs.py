@@ -126,6 +126,25 @@ def test_softmax_cross_entropy_stays_finite_when_outputs_saturate(dtype):
     np.testing.assert_allclose(out.sum(axis=1), 1.0)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("top", [-90.0, -63.0, 0.0, 20.0, 63.0, 65.0, 90.0])
+def test_softmax_cross_entropy_and_deltas_agree_with_float64_math_at_any_height(dtype, top):
+    # Large and small z, on both sides of |z| = 64 where the rows start to be shifted:
+    # z = (top, top − 3) for every example, so a = (1, e⁻³)/(1 + e⁻³), and the cost is
+    # ln(1 + e⁻³) for label 0 and ln(1 + e³) for label 1, whatever top is. Unshifted, ln s − z_y
+    # rounds to within a few float steps of |z|: float32 keeps ~3e-7·|z| of it, float64 ~1e-15·|z|.
+    net = two_by_two("softmax", "cross_entropy", biases=(top, top - 3.0), dtype=dtype)
+    X = np.zeros((4, 2), dtype=dtype)
+    tolerance = (3e-7 if dtype == np.float32 else 1e-15) * max(abs(top), 1.0)
+    for label, c in ((0, math.log1p(math.exp(-3.0))), (1, math.log1p(math.exp(3.0)))):
+        y = np.full(4, label)
+        assert net.cost(X, y) == pytest.approx(c, abs=tolerance)
+    y = np.array([1, 1, 0, 1])
+    grads = net.backprop(X, y)
+    a = np.array([1.0, math.exp(-3.0)]) / (1.0 + math.exp(-3.0))
+    np.testing.assert_allclose(grads.deltas[0], a - np.eye(2)[y], rtol=1e-6, atol=1e-7)
+
+
 def test_cross_entropy_finite_with_huge_weighted_inputs():
     """Saturation from the weights rather than the biases: z in the thousands."""
     net = Network((2, 3), output="sigmoid", cost="cross_entropy", dtype=np.float32)

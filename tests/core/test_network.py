@@ -160,17 +160,19 @@ def test_momentum_accumulates_velocity():
     assert not np.allclose(b0[0], net.biases[0])
 
 
-def test_train_step_reports_cost_before_the_step_and_gradient_norms():
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_train_step_reports_cost_before_the_step_and_gradient_norms(momentum):
     net = Network((6, 5, 4, 3), seed=6, dtype=np.float64)
     X, y = random_batch(n=8)
-    cost = net.cost(X, y, l2=0.2)
-    grads = net.backprop(X, y, l2=0.2)
-    stats = net.train_step(X, y, lr=0.1, l2=0.2)
-    assert stats.cost == pytest.approx(cost, rel=1e-12)
-    assert len(stats.grad_norms) == 3
-    for norm, g in zip(stats.grad_norms, grads.weights):
-        assert isinstance(norm, float)
-        assert norm == pytest.approx(float(np.linalg.norm(g)), rel=1e-12)
+    for _ in range(2):  # the second step also has a velocity to add
+        cost = net.cost(X, y, l2=0.2)
+        grads = net.backprop(X, y, l2=0.2)
+        stats = net.train_step(X, y, lr=0.1, l2=0.2, momentum=momentum)
+        assert stats.cost == pytest.approx(cost, rel=1e-12)
+        assert len(stats.grad_norms) == 3
+        for norm, g in zip(stats.grad_norms, grads.weights):
+            assert isinstance(norm, float)
+            assert norm == pytest.approx(float(np.linalg.norm(g)), rel=1e-12)
 
 
 def test_train_step_with_inputs_that_overflow_raises_diverged_and_keeps_weights():
@@ -223,6 +225,17 @@ def test_settings_that_are_not_finite_numbers_are_refused_before_any_step():
     # Finite settings are the learning rule's to judge, however large: here they diverge.
     with pytest.raises(DivergedError):
         net.train_step(X, y, lr=1e308, l2=1e308)
+    for p, p0 in zip(net.weights + net.biases, before):
+        np.testing.assert_array_equal(p, p0)
+
+
+@pytest.mark.parametrize("lr", [0.0, -0.5])
+def test_a_learning_rate_that_takes_no_step_downhill_is_refused(lr):
+    net = Network((6, 5, 3), seed=0)
+    X, y = random_batch(n=8)
+    before = [p.copy() for p in net.weights + net.biases]
+    with pytest.raises(SettingsError, match="learning rate must be greater than 0"):
+        net.train_step(X, y, lr=lr, momentum=0.9)
     for p, p0 in zip(net.weights + net.biases, before):
         np.testing.assert_array_equal(p, p0)
 
