@@ -8,6 +8,7 @@ The README's pictures:
     python scripts/screenshot.py --dark --output docs/screenshot-dark.png
     python scripts/screenshot.py --tab 2 --target 8 --output docs/screenshot-nudges.png
     python scripts/screenshot.py --tab 6 --output docs/screenshot-network.png
+    python scripts/screenshot.py --tab 2 --learn --output /tmp/learn.png   # Learn this digit
 
 Runs offscreen (no display needed): loads the bundled MNIST, trains the video's network for a
 few seconds, draws a 3 on the canvas with real mouse events, lets the prediction catch up and
@@ -37,6 +38,8 @@ def parse_args() -> argparse.Namespace:
                         help="the inspector tab to show under the cost plot (1 = gradients)")
     parser.add_argument("--target", type=int, choices=range(10),
                         help="on the nudges tab, click this digit: 'what if it were a D?'")
+    parser.add_argument("--learn", action="store_true",
+                        help="on the nudges tab, pause and click 'Learn this digit' ×10")
     return parser.parse_args()
 
 
@@ -80,7 +83,7 @@ def main() -> int:
 
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QToolButton
+    from PySide6.QtWidgets import QApplication, QPushButton, QToolButton
 
     from digitpad.app import create_window
     from digitpad.ui.resources import app_icon
@@ -127,6 +130,12 @@ def main() -> int:
         button = window.findChild(QToolButton, f"targetDigit{args.target}")
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     run_for(args.seconds / 2)
+    if args.learn:
+        window.toggle_training()
+        run_for(0.5)
+        QTest.mouseClick(window.findChild(QPushButton, "learnTenButton"),
+                         Qt.MouseButton.LeftButton)
+        run_for(0.5)
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(args.output)):

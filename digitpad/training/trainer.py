@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -24,7 +24,7 @@ from digitpad.core.settings import Settings
 from digitpad.core.sgd import SGD, Epoch, Step
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from digitpad.core.mnist import Mnist
 
@@ -41,6 +41,7 @@ OUT_OF_MEMORY = "out of memory"
 UNEXPECTED = "unexpected"  # a bug: its type and text are in Failure.detail, the log has more
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,21 @@ class Trainer:
             if settings is not None:
                 self._settings = settings
             self._install(network)
+
+    def adjust(self, change: Callable[[Network], T]) -> T:
+        """Run change(network) on the trained network between two steps, training paused (a
+        lesson on one example, its undo), and publish the result so every view follows.
+        Raises RuntimeError while training runs."""
+        with self._cond:
+            if self._running:
+                raise RuntimeError("pause training first")
+            while self._busy or self._pending_steps:  # never change weights under a step
+                self._cond.wait()
+            # Under the lock: the worker cannot begin a step until the change is done.
+            result = change(self._network)
+            self._published, self._published_at = self._network.copy(), time.monotonic()
+            self._published_step = self._history.count
+            return result
 
     def wait_idle(self, timeout: float = 5.0) -> bool:
         """Block until no step is running or requested (used by tests and scripts)."""

@@ -37,6 +37,7 @@ from digitpad.core.network import Network
 from digitpad.ui import theme
 from digitpad.ui.frame import Change, Frame
 from digitpad.ui.inspector import InspectorView
+from digitpad.ui.learn_panel import LearnPanel
 from digitpad.ui.quiet_label import QuietLabel
 from digitpad.ui.weight_nudge import WeightNudge
 from digitpad.ui.wish_bars import OUTPUT_TIP, HiddenWishes, OutputWishes
@@ -115,6 +116,8 @@ class BackpropView(InspectorView):
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 6, 8, 8)
         column.addWidget(self._target_row())
+        self.learn_panel = LearnPanel()
+        column.addWidget(self.learn_panel)
         column.addLayout(self._stack, 1)
         self._write_legend()
         self._sync_controls()

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QMainWindow,
@@ -29,9 +29,11 @@ from digitpad.core.network import Network
 from digitpad.core.settings import Settings
 from digitpad.training.trainer import Failure, Trainer
 from digitpad.ui import model_dialogs
+from digitpad.ui.backprop_view import BackpropView
 from digitpad.ui.draw_panel import DrawPanel
 from digitpad.ui.help_dialog import HelpDialog
 from digitpad.ui.help_text import ABOUT_HTML
+from digitpad.ui.learn_digit import LearnDigit
 from digitpad.ui.live_session import LiveSession
 from digitpad.ui.menus import build_menus
 from digitpad.ui.mnist_loader import MnistLoader
@@ -86,6 +88,7 @@ class MainWindow(QMainWindow):
         self.inspectors.currentChanged.connect(
             lambda i: session.refresh(self.inspector_views[i].show_frame))
         session.training_stopped.connect(self._show_training_error)
+        self.learn_digit = self._learn_digit()
         self.canvas.digit_key_pressed.connect(self.keep_drawing)
         self.my_digits_view.drawing_chosen.connect(self.canvas.set_strokes)
         self.controls.settings_changed.connect(self.trainer.change_settings)
@@ -257,7 +260,21 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 f"MNIST loaded: {len(data.train_labels):,} training and "
                 f"{len(data.test_labels):,} test digits. Press Space to train.", 6000)
+        self.learn_digit.update_state()
         self.data_ready.emit()
+
+    def _learn_digit(self) -> LearnDigit:
+        """The nudges view's "Learn this digit", and its shortcut from anywhere in the window."""
+        view = next(v for v in self.inspector_views if isinstance(v, BackpropView))
+        learn = LearnDigit(self.session, view, lambda text: self.statusBar().showMessage(text,
+                                                                                        8000), self)
+        action = QAction("Learn this digit", self)
+        action.setShortcut(QKeySequence("Ctrl+L"))
+        action.triggered.connect(lambda: learn.learn(1))
+        self.addAction(action)
+        view.learn_panel.set_shortcut(action.shortcut().toString(
+            QKeySequence.SequenceFormat.NativeText))
+        return learn
 
     def _data_failed(self, reason: str) -> None:
         self.statusBar().set_loading(False)

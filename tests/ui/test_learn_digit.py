@@ -1,0 +1,130 @@
+"""Learn this digit: one step on the canvas digit alone, through the real buttons."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from digitpad.app import create_window
+from digitpad.core import Network
+from digitpad.ui.learn_digit import NO_DATA, NO_DRAWING, WHILE_TRAINING
+from tests.ui.window_helpers import draw_seven
+
+
+def nudges_view(window) -> QWidget:
+    view = window.findChild(QWidget, "backpropView")
+    window.inspectors.setCurrentWidget(view)
+    return view
+
+
+def button(window, name: str) -> QPushButton:
+    return window.findChild(QPushButton, name)
+
+
+def arrays(network: Network) -> list[np.ndarray]:
+    return [a.copy() for a in network.weights + network.biases]
+
+
+def click(qtbot, widget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def cost_of(network: Network, seen: np.ndarray, digit: int) -> float:
+    return network.cost(seen.reshape(1, -1), np.array([digit]))
+
+
+def drawn(qtbot, window):
+    view = nudges_view(window)
+    draw_seven(qtbot, window.canvas)
+    learn = button(window, "learnDigitButton")
+    qtbot.waitUntil(learn.isEnabled)
+    return view, learn
+
+
+def test_learning_lowers_the_cost_and_undo_restores_every_array(qtbot, window):
+    view, learn = drawn(qtbot, window)
+    seen, digit = window.session.seen_now(), view.target
+    trained = window.trainer.network
+    before = arrays(trained)
+    cost_before = cost_of(trained, seen, digit)
+
+    click(qtbot, learn)
+    network = window.trainer.network
+    assert cost_of(network, seen, digit) < cost_before
+    shown_before, shown_after = view.learn_panel.shown_probabilities()
+    np.testing.assert_array_equal(shown_after, network.forward(seen.reshape(1, -1))[0])
+    assert shown_after[digit] > shown_before[digit]
+    # Every view follows: the published weights are the new ones.
+    assert all(np.array_equal(a, b) for a, b in zip(
+        arrays(window.trainer.snapshot().network), arrays(network)))
+
+    undo = button(window, "undoLearnButton")
+    assert undo.isEnabled()
+    click(qtbot, undo)
+    after_undo = arrays(window.trainer.network)
+    assert len(after_undo) == len(before)
+    assert all(a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(after_undo, before))
+    assert not undo.isEnabled()
+
+
+def test_the_chosen_digit_is_the_label(qtbot, window):
+    view, learn = drawn(qtbot, window)
+    other = (view.target + 1) % 10
+    click(qtbot, window.findChild(QWidget, f"targetDigit{other}"))
+    qtbot.waitUntil(lambda: view.target == other)
+    seen = window.session.seen_now()
+    cost_before = cost_of(window.trainer.network, seen, other)
+    click(qtbot, learn)
+    assert cost_of(window.trainer.network, seen, other) < cost_before
+    before, after = view.learn_panel.shown_probabilities()
+    assert after[other] > before[other]
+
+
+def test_ten_times_shows_the_quick_test_accuracy(qtbot, window):
+    view, _ = drawn(qtbot, window)
+    click(qtbot, button(window, "learnTenButton"))
+    assert "Test accuracy on 1,000 digits" in view.learn_panel.result_text()
+    assert view.learn_panel.shown_probabilities() is not None
+
+
+def test_disabled_while_training_runs_and_with_an_empty_canvas(qtbot, window):
+    _, learn = drawn(qtbot, window)
+    click(qtbot, button(window, "startPauseButton"))
+    qtbot.waitUntil(lambda: not learn.isEnabled())
+    assert learn.toolTip() == WHILE_TRAINING
+    click(qtbot, button(window, "startPauseButton"))
+    qtbot.waitUntil(learn.isEnabled)
+    click(qtbot, button(window, "clearButton"))
+    qtbot.waitUntil(lambda: not learn.isEnabled())
+    assert learn.toolTip() == NO_DRAWING
+
+
+def test_disabled_before_the_data_has_loaded(qtbot, tmp_path):
+    window = create_window(data_dir=tmp_path / "nowhere")
+    qtbot.addWidget(window)
+    window.show()
+    nudges_view(window)
+    draw_seven(qtbot, window.canvas)
+    learn = button(window, "learnDigitButton")
+    qtbot.waitUntil(lambda: window.session.frame.seen is not None)
+    assert not learn.isEnabled()
+    assert learn.toolTip() == NO_DATA
+    window.close()
+
+
+def test_a_diverging_step_is_refused_and_leaves_the_weights(qtbot, window):
+    # Weights so large that a step at the largest learning rate overflows.
+    explosive = Network((784, 16, 10), activation="relu")
+    explosive.weights = [W * np.float32(1e20) for W in explosive.weights]
+    window.session.install(explosive)
+    window.controls.lr_spin.setValue(window.controls.lr_spin.maximum())
+    qtbot.waitUntil(lambda: window.trainer.settings.lr == pytest.approx(1e6))
+    view, learn = drawn(qtbot, window)
+    before = arrays(window.trainer.network)
+    with np.errstate(all="ignore"):
+        click(qtbot, learn)
+    assert "training diverged" in view.learn_panel.result_text()
+    assert "weights are as they were" in view.learn_panel.result_text()
+    assert view.learn_panel.shown_probabilities() is None
+    assert all(np.array_equal(a, b) for a, b in zip(arrays(window.trainer.network), before))
+    assert not button(window, "undoLearnButton").isEnabled()
