@@ -104,7 +104,9 @@ def user_error_message(e: Exception) -> str | None:
     if isinstance(e, DigitpadError):
         return str(e)
     if isinstance(e, OSError):
-        where = f"{e.filename}: " if e.filename else ""
+        from digitpad.core.paths import shown
+
+        where = f"{shown(e.filename)}: " if e.filename else ""
         return f"{where}{e.strerror or e}"
     if isinstance(e, MemoryError):
         return "not enough memory: try smaller layers or a smaller batch"

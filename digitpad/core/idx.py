@@ -17,6 +17,7 @@ import numpy as np
 
 from digitpad.core.atomic_file import atomic_write
 from digitpad.core.errors import DataError
+from digitpad.core.paths import open_regular
 
 GZIP_MAGIC = b"\x1f\x8b"
 UNSIGNED_BYTE = 0x08  # the only IDX data type MNIST uses
@@ -32,7 +33,7 @@ def read_idx(path: str | Path) -> np.ndarray:
     """Return the array stored in the IDX file at `path` (gzipped or not); raise DataError."""
     path = Path(path)
     try:
-        with open(path, "rb") as file:
+        with open_regular(path) as file:  # a named pipe would wait forever: refused
             # Trust the bytes, not the name: gzip streams start with 1f 8b, IDX files with 00 00.
             gzipped = file.read(2) == GZIP_MAGIC
             file.seek(0)

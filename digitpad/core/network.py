@@ -86,7 +86,8 @@ class Network:
 
     def activations(self, X) -> list[np.ndarray]:
         """Every layer's activation a⁰ = X, a¹, …, aᴸ, each (n, sizes[l]); the last is forward's."""
-        return self._feedforward(self._inputs(X))[0]
+        activations, z_out = self._feedforward(self._inputs(X))
+        return [*activations, output_activation(z_out, self.output)]
 
     def predict(self, X) -> np.ndarray:
         return self.forward(X).argmax(axis=1)
