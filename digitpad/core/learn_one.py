@@ -41,14 +41,14 @@ class Lesson(NamedTuple):
 
 
 def keep(network: Network) -> Kept:
-    velocity = network._velocity
+    velocity = network.velocity
     return Kept(_copies(network.weights), _copies(network.biases), _copies(velocity))
 
 
 def forget(network: Network, kept: Kept) -> None:
     """Put back the arrays of `kept`, bit for bit (copies: `kept` can be used again)."""
     network.weights, network.biases = _copies(kept.weights), _copies(kept.biases)
-    network._velocity = _copies(kept.velocity)
+    network.velocity = _copies(kept.velocity)
 
 
 def learn_one(network: Network, image: np.ndarray, digit: int, lr: float,
@@ -69,7 +69,7 @@ def learn_one(network: Network, image: np.ndarray, digit: int, lr: float,
         forget(network, kept)
         raise
     # train_step clears the momentum of a plain step; the trainer's next step wants it back.
-    network._velocity = _copies(kept.velocity)
+    network.velocity = _copies(kept.velocity)
     return Lesson(digit, steps, before, network.forward(x)[0], cost_before, network.cost(x, y),
                   kept)
 

@@ -74,7 +74,8 @@ class Network:
             for m, k in zip(self.sizes[:-1], self.sizes[1:])
         ]
         self.biases = [np.zeros(k, dtype=self.dtype) for k in self.sizes[1:]]
-        self._velocity: list[np.ndarray] | None = None
+        # Momentum: the last step taken, of which the next step keeps a share (None: none yet).
+        self.velocity: list[np.ndarray] | None = None
         self._identity = np.eye(self.sizes[-1], dtype=self.dtype)  # rows are the one-hot targets
 
     # ---- the forward pass -------------------------------------------------------------------
@@ -188,7 +189,7 @@ class Network:
             raise _diverged(lr, "the gradient overflowed")
         L = len(self.weights)
         self.weights, self.biases = params[:L], params[L:]
-        self._velocity = velocity
+        self.velocity = velocity
         # The step is −η∇C: ‖∇C‖ = ‖step‖/η.
         return StepStats(cost, [math.sqrt(s) / lr for s in squares[:L]])
 
@@ -208,7 +209,7 @@ class Network:
         squares = [float(np.vdot(step, step)) for step in steps]
         if momentum:
             # v ← μv − (η/n)Σ; w ← w + v: a ball rolling downhill that keeps some speed.
-            old_v = self._velocity or [np.zeros_like(step) for step in steps]
+            old_v = self.velocity or [np.zeros_like(step) for step in steps]
             velocity = [np.add(momentum * v, step, out=step) for v, step in zip(old_v, steps)]
             return cost, squares, [p + v for p, v in zip(params, velocity)], velocity
         # One step downhill, computed in the step's own (new) array, so the current weights stay
@@ -222,7 +223,7 @@ class Network:
         twin.__dict__.update(self.__dict__)
         twin.weights = [W.copy() for W in self.weights]
         twin.biases = [b.copy() for b in self.biases]
-        twin._velocity = None if self._velocity is None else [v.copy() for v in self._velocity]
+        twin.velocity = None if self.velocity is None else [v.copy() for v in self.velocity]
         return twin
 
     def astype(self, dtype) -> "Network":
@@ -232,7 +233,7 @@ class Network:
         twin.weights = [W.astype(dtype) for W in self.weights]
         twin.biases = [b.astype(dtype) for b in self.biases]
         twin._identity = self._identity.astype(dtype)
-        twin._velocity = None
+        twin.velocity = None
         return twin
 
     def describe(self) -> str:

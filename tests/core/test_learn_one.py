@@ -13,7 +13,7 @@ def an_example(seed: int = 3) -> np.ndarray:
 
 
 def arrays(net: Network) -> list[np.ndarray]:
-    return [a.copy() for a in net.weights + net.biases + (net._velocity or [])]
+    return [a.copy() for a in net.weights + net.biases + (net.velocity or [])]
 
 
 def same(first: list[np.ndarray], second: list[np.ndarray]) -> bool:

@@ -35,11 +35,11 @@ def test_the_network_being_trained_is_left_bit_for_bit_as_it_was(small):
     network = RECIPE.new_network()
     list(train_epochs(network, small, replace(RECIPE, epochs=1, momentum=0.9)))  # has momentum
     before = [w.copy() for w in network.weights + network.biases]
-    velocity = [v.copy() for v in network._velocity]
+    velocity = [v.copy() for v in network.velocity]
     lr_range_test(network, small.train_images, small.train_labels, batch=20, momentum=0.9)
     for a, b in zip(before, network.weights + network.biases):
         assert a.tobytes() == b.tobytes()
-    for a, b in zip(velocity, network._velocity):
+    for a, b in zip(velocity, network.velocity):
         assert a.tobytes() == b.tobytes()
 
 
