@@ -14,9 +14,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import digitpad
-from digitpad.core.digit_model import load_digit_model
+from digitpad.core.digit_model import read_digit_model
 from digitpad.core.errors import ModelFileError
 from digitpad.core.mnist import Mnist
+from digitpad.core.model_story import NEW_NETWORK
 from digitpad.training.trainer import Trainer
 from digitpad.ui import settings as user_settings
 from digitpad.ui.main_window import MainWindow
@@ -33,21 +34,27 @@ def create_window(
 ) -> MainWindow:
     """Build the main window (a QApplication must exist). Training does not start.
 
-    model_path: continue from this saved network (raises ModelFileError if it cannot be used).
+    model_path: continue from this saved network, with the learning settings it was trained
+    with (raises ModelFileError if it cannot be used). Without it, the session saved on the last
+    quit comes back, if it is remembered (ui.session_keeper).
     data: train on this Mnist instead of loading one (tests pass a small one); otherwise MNIST
     is loaded from `data_dir` (None: the bundled copy) on a background thread.
     """
     store = user_settings.open_settings()
     settings = load_settings(store)
+    story = NEW_NETWORK
     if model_path is not None:
-        network = load_digit_model(model_path)
-        settings = settings.with_network_of(network)
+        network, story = read_digit_model(model_path)
+        settings = story.settings or settings.with_network_of(network)
     else:
         network = settings.new_network(seed=0)
 
     trainer = Trainer(network, data, settings)
     loader = None if data is not None else MnistLoader(data_dir)
     window = MainWindow(trainer, store, settings, loader)
+    window.session.story_before = story
+    if model_path is None:
+        window.sessions.restore()
     if loader is not None:
         loader.setParent(window)
         loader.start()

@@ -18,6 +18,7 @@ from pathlib import Path
 APPLICATION = "digitpad"
 DATA_DIR_VARIABLE = "DIGITPAD_DATA_DIR"
 MY_DIGITS_FILE = "digitpad.sqlite"  # digitpad.core.my_digits.DB_FILE
+SESSION_FILE = "session.npz"  # the app's session: digitpad.core.saved_session
 
 
 def user_data_dir() -> Path:
@@ -50,3 +51,8 @@ def _platform_data_dir() -> Path:
 def my_digits_path() -> Path:
     """The database holding "my digits": the drawings kept in the app with the keys 0–9."""
     return user_data_dir() / MY_DIGITS_FILE
+
+
+def session_path() -> Path:
+    """Where the app keeps the session (the network, its settings, its run) between starts."""
+    return user_data_dir() / SESSION_FILE

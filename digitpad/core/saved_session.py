@@ -37,7 +37,6 @@ from digitpad.core.network import Network
 from digitpad.core.paths import shown
 from digitpad.core.settings import Settings
 
-SESSION_FILE = "session.npz"  # in the data folder
 VERSION = 1
 MAX_STEPS = 1 << 18  # the trainer keeps at most this many steps (twice its HISTORY_STEPS)
 MAX_EPOCHS = 1 << 20  # a million epochs: years of training the smallest network

@@ -15,8 +15,10 @@ from typing import Protocol
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 
+from digitpad.core.model_story import NEW_NETWORK, ModelStory
 from digitpad.core.network import Network
 from digitpad.core.preprocess import to_mnist
+from digitpad.core.saved_session import SavedSession
 from digitpad.core.settings import Settings
 from digitpad.training.trainer import Snapshot, Trainer
 from digitpad.ui.canvas import FINE
@@ -59,6 +61,8 @@ class LiveSession(QObject):
         self._network = trainer.snapshot().network  # the weights the frames show
         self._outputs: np.ndarray | None = None
         self._shown_error: str | None = None
+        # What the network went through before this run: its model file's story, if opened.
+        self.story_before: ModelStory = NEW_NETWORK
         self.frame = self._make_frame()  # the newest frame
         drawing.changed.connect(self._drawing_changed)
 
@@ -86,10 +90,28 @@ class LiveSession(QObject):
 
     # ---- the network ------------------------------------------------------------------------
 
-    def install(self, network: Network, settings: Settings | None = None) -> None:
+    def install(self, network: Network, settings: Settings | None = None,
+                story: ModelStory = NEW_NETWORK) -> None:
         """Train `network` (with `settings`, if given) from now on, from a clean history; every
-        receiver sees it at once."""
+        receiver sees it at once. `story`: what the network went through before."""
         self.trainer.reset(network, settings)
+        self.story_before = story
+        self._started(network)
+
+    def restore(self, saved: SavedSession) -> None:
+        """Go on with a saved session's run: its network, settings, history and story."""
+        self.trainer.reset(saved.network, saved.settings, saved.history, saved.confusion)
+        self.story_before = saved.story
+        self._started(saved.network)
+
+    def story_now(self) -> ModelStory:
+        """The network's story up to now: what it went through before this run, and the run."""
+        snapshot = self.trainer.snapshot()
+        tested = snapshot.epochs[-1].test_accuracy if snapshot.epochs else None
+        return self.story_before.continued(self.trainer.settings, snapshot.epoch,
+                                           snapshot.steps, tested)
+
+    def _started(self, network: Network) -> None:
         self._run += 1
         self._shown_error = None
         self._network = self.trainer.snapshot().network

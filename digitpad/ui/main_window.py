@@ -37,6 +37,7 @@ from digitpad.ui.my_digits_store import MyDigitsStore
 from digitpad.ui.my_digits_view import MyDigitsView
 from digitpad.ui.plot_panel import PlotPanel
 from digitpad.ui.run_control import RunControl
+from digitpad.ui.session_keeper import SessionKeeper
 from digitpad.ui.settings import read
 from digitpad.ui.status_bar import StatusBar
 from digitpad.ui.training_controls import TrainingControls
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.run = RunControl(self.session, self.controls, self.notice, self.diagnosis, self)
         self.model_files = ModelFiles(self, settings, self.controls, self.run)
         self.my_digits_store = MyDigitsStore(self, self.session, self.canvas)
+        self.sessions = SessionKeeper(self, settings)  # saved on quit, restored by create_window
         # Shortcuts to what tests and scripts reach through the window.
         self.reset_network, self.load_model = self.run.reset_network, self.model_files.load_model
         self.keep_drawing = self.my_digits_store.keep_drawing
@@ -191,6 +193,8 @@ class MainWindow(QMainWindow):
         self._store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.sessions.keep_on_quit():  # saving failed, and the person chose to stay
+            return event.ignore()
         self.session.stop()
         self.save_window_state()
         self.trainer.close()  # stops the worker and waits for its current step

@@ -67,8 +67,9 @@ def build_menus(window: MainWindow, tabs: QTabWidget) -> None:
     bar = window.menuBar()
     _menu(bar, "&File", [w.open_action, w.save_action, None, w.quit_action])
     _menu(bar, "&Edit", [w.undo_action, w.clear_action])
-    _menu(bar, "&Training", [w.start_action, w.step_action, w.reset_action, None,
-                             *w.preset_actions])
+    _menu(bar, "&Training", [w.start_action, w.step_action, w.reset_action,
+                             w.sessions.new_action, None, *w.preset_actions, None,
+                             w.sessions.remember_action])
     _menu(bar, "&View", views)
     _menu(bar, "&Help", [w.help_action, w.about_action])
 

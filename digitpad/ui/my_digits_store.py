@@ -7,7 +7,6 @@ than at the first key press; a store that cannot be used leaves drawing and trai
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from digitpad.core.errors import DigitpadError
@@ -15,6 +14,7 @@ from digitpad.core.my_digits import APP_TIMEOUT_S, MyDigits, is_started
 from digitpad.data_dir import user_data_dir
 from digitpad.ui.canvas import Canvas
 from digitpad.ui.live_session import LiveSession
+from digitpad.ui.notice_box import tell
 from digitpad.ui.wording import kept_words, sentence
 
 
@@ -70,9 +70,4 @@ class MyDigitsStore:
             self._store = None
 
     def _tell(self, title: str, text: str) -> None:
-        """A message that does not stop anything: the window goes on while it shows."""
-        box = QMessageBox(QMessageBox.Icon.Information, title, text,
-                          QMessageBox.StandardButton.Ok, self._window)
-        box.setObjectName("myDigitsNotice")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        QTimer.singleShot(0, box.open)
+        tell(self._window, title, text, "myDigitsNotice")

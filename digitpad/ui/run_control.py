@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QMainWindow
 
 from digitpad.core.diagnosis import Finding
 from digitpad.core.mnist import Mnist
+from digitpad.core.model_story import NEW_NETWORK, ModelStory
 from digitpad.core.network import Network
+from digitpad.core.saved_session import SavedSession
 from digitpad.core.settings import Settings
 from digitpad.training.trainer import Failure, Trainer
 from digitpad.ui.diagnosis_display import DiagnosisDisplay
@@ -83,9 +85,22 @@ class RunControl(QObject):
         self.install(network, settings)
         self._say(f"New random weights: {'-'.join(str(s) for s in network.sizes)}.", 4000)
 
-    def install(self, network: Network, settings: Settings) -> None:
-        """Train `network` with `settings` from now on, from a clean history."""
-        self.session.install(network, settings)
+    def install(self, network: Network, settings: Settings,
+                story: ModelStory = NEW_NETWORK) -> None:
+        """Train `network` with `settings` from now on, from a clean history (`story`: what
+        the network went through before)."""
+        self.session.install(network, settings, story)
+        self._started(settings)
+
+    def restore(self, saved: SavedSession) -> None:
+        """Go on with a saved session: its network and run, trained with its settings (the
+        panel keeps its own, with the run's learning rate, batch size and augmentation)."""
+        self.session.restore(saved)
+        shown = self._controls.settings() or saved.settings
+        self._controls.set_settings(shown.with_step_settings_of(saved.settings))
+        self._started(saved.settings)
+
+    def _started(self, settings: Settings) -> None:
         self._controls.mark_applied(settings)
         self._notice.hide()
 

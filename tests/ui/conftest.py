@@ -6,12 +6,8 @@ import pytest
 @pytest.fixture
 def window(qtbot, small_mnist):
     """The main window, shown, with the small MNIST already handed to the trainer."""
-    from digitpad.app import create_window  # here: the canvas tests must not need the app
+    from tests.ui.window_helpers import opened_window
 
-    win = create_window(data=small_mnist)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
+    win = opened_window(qtbot, small_mnist)
     yield win
     win.close()

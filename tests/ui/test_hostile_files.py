@@ -42,7 +42,8 @@ def test_a_linked_settings_file_is_read_but_never_written(qtbot, small_mnist, tm
 
     assert outside.read_bytes() == before  # ...but nothing is written through the link
     assert (isolated_data_dir / "settings.ini").is_symlink()
-    assert sorted(os.listdir(isolated_data_dir)) == ["settings.ini"]
+    # The session is saved beside it (atomically: no temporary file is left behind either).
+    assert sorted(os.listdir(isolated_data_dir)) == ["session.npz", "settings.ini"]
     assert os.listdir(outside.parent) == ["shared.ini"]
 
 

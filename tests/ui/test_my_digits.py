@@ -7,7 +7,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from digitpad.core.my_digits import MyDigits
-from tests.ui.window_helpers import answering_message_boxes, draw_seven, draw_stroke, focus
+from tests.ui.window_helpers import (
+    QUIT_ANYWAY,
+    answering_message_boxes,
+    draw_seven,
+    draw_stroke,
+    focus,
+)
 
 
 def kept_in(folder):
@@ -103,7 +109,9 @@ def test_a_full_disk_is_explained_and_the_drawing_stays(qtbot, small_mnist, tiny
     assert str(tiny_disk / "digitpad.sqlite") in text and "disk is full" in text
     assert text.endswith("The drawing is still on the canvas.")
     assert window.canvas.strokes == strokes
-    window.close()
+    with answering_message_boxes(press=QUIT_ANYWAY) as boxes:  # the session cannot be saved
+        window.close()
+    assert [title for title, _ in boxes] == ["Could not save this session"]
     (tiny_disk / "filler").unlink()
     assert kept_in(tiny_disk).labels.tolist() == [7]  # what was kept before is all there
 

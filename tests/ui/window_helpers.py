@@ -12,9 +12,22 @@ from typing import NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.deadlines import DEADLINE_S
+
+
+def opened_window(qtbot, data):
+    """A main window on `data` as at start-up (a saved session comes back), shown."""
+    from digitpad.app import create_window  # here: the canvas tests must not need the app
+
+    window = create_window(data=data)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
 
 
 def draw_stroke(qtbot, canvas, points) -> None:
@@ -72,23 +85,37 @@ def write_mnist_dir(directory: Path, data) -> Path:
     return directory
 
 
+# The answer to "Could not save this session" (a full disk, a read-only folder) on closing.
+QUIT_ANYWAY = {"sessionNotSaved": "Quit anyway"}
+
+
 class MessageBox(NamedTuple):
     title: str
     text: str
 
 
 @contextlib.contextmanager
-def answering_message_boxes() -> Iterator[list[MessageBox]]:
+def answering_message_boxes(press: dict[str, str] | None = None) -> Iterator[list[MessageBox]]:
     """Inside the block, close each message box as it opens, as a person pressing OK would,
-    and note its title and text. The timer that looks for boxes ends with the block: a later
-    test's box is never touched (a self-renewing single shot would outlive its test)."""
+    and note its title and text (and its informative text, if any); a box whose objectName is
+    in `press` gets the button of that text clicked instead (say {"modelPreview": "Open"}).
+    The timer that looks for boxes ends with the block: a later test's box is never touched
+    (a self-renewing single shot would outlive its test)."""
     boxes: list[MessageBox] = []
+    press = press or {}
 
     def answer() -> None:
         box = QApplication.activeModalWidget()
         if isinstance(box, QMessageBox):
-            boxes.append(MessageBox(box.windowTitle(), box.text()))
-            box.done(0)
+            more = box.informativeText()
+            boxes.append(MessageBox(box.windowTitle(), f"{box.text()}\n{more}" if more
+                                    else box.text()))
+            wanted = press.get(box.objectName())
+            if wanted is None:
+                box.done(0)
+                return
+            button = next(b for b in box.buttons() if b.text().replace("&", "") == wanted)
+            QTest.mouseClick(button, Qt.MouseButton.LeftButton)
 
     timer = QTimer()
     timer.timeout.connect(answer)
@@ -126,7 +153,7 @@ def run_app(*args, boxes: int = 0) -> tuple[int, list[MessageBox]]:
         elif late:
             QApplication.closeAllWindows()
 
-    with answering_message_boxes() as seen:
+    with answering_message_boxes(press=QUIT_ANYWAY) as seen:
         closer = QTimer()
         closer.timeout.connect(lambda: close_when_done(seen))
         closer.start(200)
