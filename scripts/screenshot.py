@@ -125,7 +125,7 @@ def main() -> int:
         window.controls.set_settings(Settings(hidden=(16, 16, 16, 16, 16), activation="sigmoid",
                                               output="sigmoid", cost="quadratic", lr=0.05))
         window.reset_network()
-    window.toggle_training()
+    window.run.toggle_training()
     run_for(args.seconds / 2)
 
     canvas = window.canvas
@@ -147,7 +147,7 @@ def main() -> int:
                          outputs.column(args.alone).center().toPoint())
     run_for(args.seconds / 2)
     if args.learn:
-        window.toggle_training()
+        window.run.toggle_training()
         run_for(0.5)
         QTest.mouseClick(window.findChild(QPushButton, "learnTenButton"),
                          Qt.MouseButton.LeftButton)

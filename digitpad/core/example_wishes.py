@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from digitpad.core.network import Network
+from digitpad.core.costs import output_layer
+from digitpad.core.network import Network, weighted_input
 from digitpad.core.neuron_wishes import ThreeWays, one_output_alone, pass_back, three_ways
 
 MAX_SHOWN = 64
@@ -51,15 +52,19 @@ def example_wishes(network: Network, image: np.ndarray, target: int | None = Non
     """Backpropagate one image (any shape with sizes[0] pixels) towards `target`, or towards the
     network's own guess when `target` is None; with `output`, pass back that output neuron's
     wish alone."""
-    x = np.asarray(image).reshape(1, -1)
+    x = np.asarray(image, dtype=network.dtype).reshape(1, -1)
     activations = network.activations(x)  # a⁰ … aᴸ: one forward pass for everything below
     outputs = np.asarray(activations[-1], dtype=np.float64)[0]
     guess = int(np.argmax(outputs))
     target = guess if target is None else int(target)
-    deltas = network.backprop(x, np.array([target]), l2=0.0).deltas
-    delta_out = np.nan_to_num(np.asarray(deltas[-1][0], dtype=np.float64))
-    if output is not None:
-        deltas = pass_back(network, activations, one_output_alone(delta_out, output))
+    # The deltas of Network.backprop, step for step, without the weights' gradients: this
+    # view needs none of them, and at 512 neurons a layer they are most of backprop's time.
+    z_out = weighted_input(activations[-2], network.weights[-1], network.biases[-1])
+    y = np.eye(network.sizes[-1], dtype=network.dtype)[[target]]
+    _, _, delta = output_layer(z_out, y, network.cost_name, network.output)
+    delta_out = np.nan_to_num(np.asarray(delta[0], dtype=np.float64))
+    deltas = pass_back(network, activations,
+                       delta if output is None else one_output_alone(delta[0], output))
     wishes = [np.nan_to_num(-np.asarray(d[0], dtype=np.float64)) for d in deltas]
     neuron = int(np.argmax(np.abs(wishes[0])))
     # One example, so ∂c/∂W¹ is xᵀδ¹: its column j is x·δ¹ⱼ, one value per pixel.

@@ -61,12 +61,13 @@ def pass_back(network: Network, activations: list[np.ndarray],
 
     `activations` are forward's a⁰ … aᴸ for one example (Network.activations); `delta_out` is
     (r, sizes[-1]): r separate wishes of the output layer, passed back side by side (rows, as
-    examples are in core.network). Each returned array is (r, sizes[l+1])."""
+    examples are in core.network). Each returned array is (r, sizes[l+1]), in the network's
+    float type, computed as Network.backprop computes its deltas."""
     sigma_prime = ACTIVATIONS[network.activation].derivative
-    delta = np.asarray(delta_out, dtype=np.float64)
+    delta = np.asarray(delta_out, dtype=network.dtype).reshape(-1, network.sizes[-1])
     deltas = [delta]
     for l in range(len(network.weights) - 1, 0, -1):
-        a = np.asarray(activations[l], dtype=np.float64).reshape(1, -1)
+        a = np.asarray(activations[l], dtype=network.dtype).reshape(1, -1)
         delta = np.dot(delta, network.weights[l].T) * sigma_prime(a)
         deltas.append(delta)
     return deltas[::-1]
@@ -74,12 +75,12 @@ def pass_back(network: Network, activations: list[np.ndarray],
 
 def each_output_alone(delta_out: np.ndarray) -> np.ndarray:
     """(k, k): row j is δᴸ with every entry but output j's set to 0, δᴸⱼ eⱼ."""
-    return np.diag(np.asarray(delta_out, dtype=np.float64).ravel())
+    return np.diag(np.asarray(delta_out).ravel())
 
 
 def one_output_alone(delta_out: np.ndarray, j: int) -> np.ndarray:
     """(1, k): δᴸ restricted to output j."""
-    alone = np.zeros((1, np.size(delta_out)))
+    alone = np.zeros((1, np.size(delta_out)), dtype=np.asarray(delta_out).dtype)
     alone[0, j] = np.ravel(delta_out)[j]
     return alone
 

@@ -85,7 +85,7 @@ class ThreeWaysPanel(QWidget):
              for k in top])
         count = len(ways.weights)
         some = "" if slots == count else f" ({slots} largest of {count})"
-        self._captions[0].setText(f"① its bias {ways.bias:+.2g}")
+        self._captions[0].setText(f"① its bias {_signed(ways.bias)}")
         self._captions[1].setText(f"② its weights from {before}{some}, most from bright "
                                   "neurons ▪: fire together, wire together")
         self._captions[2].setText(f"③ the activations in {before}{some}, most through large "
@@ -95,6 +95,11 @@ class ThreeWaysPanel(QWidget):
     def captions(self) -> list[str]:
         """The title and the three ways' captions (for tests and automation)."""
         return [self._title.text(), *(caption.text() for caption in self._captions)]
+
+
+def _signed(value: float) -> str:
+    """+0.12 or −0.057: a true minus sign, as in the other captions."""
+    return f"{value:+.2g}".replace("-", "−")
 
 
 def _neuron(k: int, before: str) -> str:
@@ -147,15 +152,22 @@ class RankedBars(QWidget):
         palette = self.palette()
         painter = QPainter(self)
         swatch = QFontMetricsF(self.font()).height() * 0.45 if any(self._swatches) else 0.0
-        bars = QRectF(0, 0, self.width(), max(1.0, self.height() - swatch - 2))
-        mid = bars.center().y()
+        bars = QRectF(0, 1, self.width(), max(1.0, self.height() - swatch - 4))
+        # The zero line: in the middle when the wishes go both ways, else at the edge they
+        # leave from, so bars of one sign (as a weight's often are) get the whole height.
+        values = self._values
+        if np.all(values >= 0):
+            mid, half = bars.bottom(), bars.height()
+        elif np.all(values <= 0):
+            mid, half = bars.top(), bars.height()
+        else:
+            mid, half = bars.center().y(), bars.height() / 2
         painter.setPen(QPen(theme.text_color(palette, 40), 1))
         painter.drawLine(QPointF(bars.left(), mid), QPointF(bars.right(), mid))
         slot = bars.width() / self._slots
         width = max(1.0, min(slot * 0.7, QFontMetricsF(self.font()).height() * 0.8))
-        half = bars.height() / 2
         up, down = [], []  # one drawRects call per colour
-        for i, value in enumerate((self._values / self._scale).tolist()):
+        for i, value in enumerate((values / self._scale).tolist()):
             x, height = (i + 0.5) * slot - width / 2, min(1.0, abs(value)) * half
             if value > 0:
                 up.append(QRectF(x, mid - height, width, height))
