@@ -335,13 +335,14 @@ def check_display() -> None:
 def run_train(args: argparse.Namespace) -> int:
     from digitpad.core import storage
     from digitpad.core.diagnosis import Recorder, diagnose, probe_inputs
+    from digitpad.core.digit_model import save_digit_model
     from digitpad.core.errors import DivergedError
     from digitpad.core.mnist import load_mnist
     from digitpad.core.training_run import train_epochs
     from digitpad.progress_bar import ProgressBar
 
     # Everything that can be checked is checked before minutes of training.
-    settings, network = starting_point(args)
+    settings, network, story = starting_point(args)
     if args.save:
         storage.check_writable(args.save)
     data = load_mnist(args.data)
@@ -390,7 +391,11 @@ def run_train(args: argparse.Namespace) -> int:
         seconds = time.perf_counter() - started
         if args.save:
             check_may_replace(args.save, findings, args.force)
-            network.save(args.save)  # atomic: a file is either the old one or the new one
+            # With its story: the settings, epochs and score it was trained to. Atomic: the
+            # file is either the old one or the new one.
+            save_digit_model(args.save, network, story.continued(
+                settings, report.epoch, recorder.steps, report.test_accuracy,
+                report.mine_accuracy))
     except KeyboardInterrupt as stop:
         if bar is not None:
             bar.clear()
@@ -417,26 +422,30 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def starting_point(args: argparse.Namespace):  # noqa: ANN201 - (Settings, Network)
-    """The settings and the network a run starts from: a new network of the options' shape,
-    or with --model the saved one, which keeps its shape (the options may not change it)."""
-    from digitpad.core.digit_model import load_digit_model
+def starting_point(args: argparse.Namespace):  # noqa: ANN201 - (Settings, Network, ModelStory)
+    """The settings, the network and its story a run starts from: a new network of the
+    options' shape, or with --model the saved one, which keeps its shape (the options may not
+    change it) and, unless --preset says otherwise, the learning settings saved with it."""
+    from digitpad.core.digit_model import read_digit_model
     from digitpad.core.errors import DigitpadError
+    from digitpad.core.model_story import NEW_NETWORK
     from digitpad.core.paths import shown
 
     if args.model is None:
         settings = settings_from(args)
-        return settings, settings.new_network(args.seed)
-    network = load_digit_model(args.model)
-    preset = PRESETS[args.preset] if args.preset else preset_like(network)
-    its_own = preset.with_network_of(network)
+        return settings, settings.new_network(args.seed), NEW_NETWORK
+    network, story = read_digit_model(args.model)
+    if args.preset:
+        its_own = PRESETS[args.preset].with_network_of(network)
+    else:
+        its_own = story.settings or preset_like(network).with_network_of(network)
     settings = settings_from(args, its_own)
     changed = [f"--{name}" for name in ("hidden", "activation", "output", "cost")
                if getattr(settings, name) != getattr(its_own, name)]
     if changed:
         raise DigitpadError(f"{shown(args.model)} holds a {network.describe()} network, and "
                             f"going on from it keeps that network: leave out {' '.join(changed)}")
-    return settings, network
+    return settings, network, story
 
 
 def preset_like(network) -> Settings:  # noqa: ANN001 - a Network
@@ -560,11 +569,12 @@ def check_may_replace(path: str, findings, force: bool) -> None:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from digitpad.core.digit_model import load_digit_model
+    from digitpad.core.digit_model import read_digit_model
     from digitpad.core.evaluation import CHUNK, evaluate
     from digitpad.core.mnist import load_mnist
+    from digitpad.core.model_story import UNKNOWN
 
-    network = load_digit_model(args.model)
+    network, story = read_digit_model(args.model)
     if args.mine:
         return eval_mine(args, network)
     data = load_mnist(args.data)
@@ -573,11 +583,14 @@ def run_eval(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"model": args.model, "test_accuracy": result.accuracy,
                           "test_cost": result.cost, "examples": result.count,
-                          "confusion": result.confusion.tolist()}))
+                          "confusion": result.confusion.tolist(),
+                          "story": None if story == UNKNOWN else story.as_json()}))
         return 0
     print(f"{args.model}: {network.describe()}")
     print(f"test accuracy {result.accuracy:.2%} ({int(result.confusion.trace())} of "
           f"{result.count}), cost {result.cost:.4f}")
+    print()
+    print(story_lines(story))
     print()
     print(confusion_table(result.confusion))
     return 0
@@ -606,6 +619,18 @@ def eval_mine(args: argparse.Namespace, network) -> int:  # noqa: ANN001 - a Net
     print()
     print(confusion_table(result.confusion))
     return 0
+
+
+def story_lines(story) -> str:  # noqa: ANN001 - a ModelStory
+    """What the model file says of how it was trained, or that it says nothing."""
+    from digitpad.core.model_story import UNKNOWN
+
+    if story == UNKNOWN:
+        return "its story: not in the file (format 1, saved by an older digitpad)"
+    rows = story.described()
+    width = max(len(what) for what, _ in rows)
+    return "\n".join(["its story, as saved with it:",
+                      *(f"  {what:<{width}}  {how}" for what, how in rows)])
 
 
 def confusion_table(confusion) -> str:

@@ -83,18 +83,22 @@ class SGD:
     """The training loop of `network` on `data`'s training digits, with `settings`."""
 
     def __init__(self, network: Network, data: Mnist, settings: Settings, seed: int = 0,
-                 mine: tuple[Samples, Samples] | None = None) -> None:
+                 mine: tuple[Samples, Samples] | None = None, steps_done: int = 0,
+                 epochs_done: int = 0) -> None:
+        """`mine`: my digits (to train on, held out). `steps_done` and `epochs_done`: where
+        the numbering of steps and epochs goes on from (a run continued after a restart)."""
         self.network = network
         self.data = data
         self.settings = settings
         self.mine = mine  # (to train on, held out); a new value is used from the next epoch
-        self.steps = 0  # done so far
+        self.steps = steps_done  # done so far
         # The training set: MNIST's, and digits in many hands if the settings ask for them.
         # Those are made when the loop starts (seconds of work, on the caller's thread).
         self._share, self._seed, self._training = settings.synthetic, seed, None
         self._set: TrainingSet | None = None  # this epoch's examples
         self._set_made_of: tuple = ()  # the data choice and drawings it was made of
         self._batches: ShuffledBatches | None = None
+        self._epochs_done = epochs_done
         self._rng = np.random.default_rng(seed)  # for the augmentation
         self._interrupted = threading.Event()
 
@@ -145,6 +149,7 @@ class SGD:
         self._set_made_of = (choice, mine)
         if self._batches is None:
             self._batches = ShuffledBatches(self._set.n, self._seed)
+            self._batches.epoch = self._epochs_done
         elif self._batches.n != self._set.n or self._batches.position != 0:
             self._batches.restart(self._set.n)
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from digitpad.cli import main
-from digitpad.core.digit_model import load_digit_model
+from digitpad.core.digit_model import load_digit_model, read_digit_model
 from digitpad.core.evaluation import evaluate
 from digitpad.core.my_digits import DB_FILE, MyDigits
 from digitpad.core.settings import Settings
@@ -43,6 +43,16 @@ def test_with_mine_trains_on_my_digits_and_measures_the_held_out_ones(
     assert final["mine_accuracy"] == epochs[-1]["mine_accuracy"] == after.accuracy
     assert before.accuracy < 0.5 and after.accuracy >= 0.9  # it learned my hand
     assert final["test_accuracy"] > 0.8  # and still reads MNIST
+    assert read_digit_model(saved).story.my_digits_accuracy == after.accuracy  # its story
+
+
+def test_model_goes_on_with_the_learning_settings_saved_with_it(capsys, mnist_dir,
+                                                                 trained_model):
+    code, out, _ = run(capsys, "train", "--model", str(trained_model), "--epochs", "1",
+                       "--data", str(mnist_dir))
+    assert code == 0
+    # QUICK's settings (the accurate preset's with lr 0.1 and batch 50), not the video's 3.
+    assert out.splitlines()[1].startswith("  learning rate 0.1 (cosine), batch 50, momentum 0.9")
 
 
 def test_plain_output_says_what_it_trains_on_and_how_it_reads_column_digits(
