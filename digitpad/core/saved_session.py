@@ -1,14 +1,14 @@
 """A saved session: the network being trained, its settings and its run's history, kept from
 one start of the app to the next.
 
-    save_session(path, SavedSession(network, settings, story, history, confusion))
+    save_session(path, SavedSession(network, settings, story, RunRecord(history, confusion)))
     session = load_session(path)        # SessionError, with the reason, if it cannot be used
 
 One .npz archive, written atomically like a model file and laid out like one (the network's
 arrays, checked the same way on reading, and its momentum), plus what the plots show: every
-kept step's cost and gradient size per layer, each epoch's test score and the last epoch's
-confusion matrix. The app's trainer keeps at most MAX_STEPS steps, so the file stays within a
-few megabytes (about 10 MB for the largest network's history) and is written in a blink on quit.
+kept step's cost and gradient size per layer, each epoch's test score and score on my digits,
+and the last epoch's confusion matrix. The app's trainer keeps at most MAX_STEPS steps, so the
+history stays within a few megabytes (8 MB at most) and is written in a blink on quit.
 
 Everything read is checked before it is trusted: array by array, within a size known before
 anything is decompressed, with no pickle. A file that fails is the caller's to set aside.
@@ -48,12 +48,14 @@ class SessionError(DigitpadError):
 
 
 @dataclass(frozen=True)
-class SavedSession:
-    network: Network  # with its momentum (network.velocity), if it has one
-    settings: Settings  # of the run, the shape the network's
-    story: ModelStory  # what the network went through before this run (its model file's story)
-    history: RunHistory  # the kept steps' costs and gradient sizes, and every epoch's score
+class RunRecord:
+    """A run as the plots show it."""
+
+    history: RunHistory  # the kept steps' costs and gradient sizes, and every epoch's test score
     confusion: np.ndarray | None = None  # (10, 10): the last epoch's, on the test set
+    # Per epoch: the accuracy on my digits' held-out part (None: none held out) and how many
+    # drawings that was. Empty: none measured (or a run from before my digits were measured).
+    my_digits: tuple[tuple[float | None, int], ...] = ()
 
     @property
     def steps(self) -> int:
@@ -61,11 +63,25 @@ class SavedSession:
         return self.history.last_step
 
 
+@dataclass(frozen=True)
+class SavedSession:
+    network: Network  # with its momentum (network.velocity), if it has one
+    settings: Settings  # of the run, the shape the network's
+    story: ModelStory  # what the network went through before this run (its model file's story)
+    run: RunRecord
+
+    @property
+    def steps(self) -> int:
+        return self.run.steps
+
+
 def save_session(path: str | Path, session: SavedSession) -> None:
     """Write `session` to `path` atomically; ModelFileError with the reason if it cannot be
     (a full disk, a read-only folder, a symbolic link there), the old file then unchanged."""
-    history, network = session.history, session.network
+    run, network = session.run, session.network
+    history = run.history
     epochs = history.epochs
+    my_digits = run.my_digits or ((None, 0),) * len(epochs)
     arrays = {
         "session_version": np.array(VERSION),
         STORY_MEMBER: session.story.as_array(),
@@ -76,9 +92,13 @@ def save_session(path: str | Path, session: SavedSession) -> None:
         "epoch_steps": np.array([e.step for e in epochs], dtype=np.int64),
         "test_accuracies": np.array([e.test_accuracy for e in epochs], dtype=np.float64),
         "test_costs": np.array([e.test_cost for e in epochs], dtype=np.float64),
+        # NaN: no held-out drawings were measured after that epoch.
+        "my_digits_accuracies": np.array([np.nan if a is None else a for a, _ in my_digits],
+                                         dtype=np.float64),
+        "my_digits_counts": np.array([n for _, n in my_digits], dtype=np.int64),
     }
-    if session.confusion is not None:
-        arrays["confusion"] = np.asarray(session.confusion, dtype=np.int64)
+    if run.confusion is not None:
+        arrays["confusion"] = np.asarray(run.confusion, dtype=np.int64)
     for i, v in enumerate(network.velocity or []):
         arrays[f"velocity{i}"] = v
     network.save(path, extra=arrays)
@@ -116,7 +136,8 @@ def _read(arrays: storage.NpzReader, path: str | Path) -> SavedSession:
         if (confusion.shape != (classes, classes) or confusion.dtype.kind not in "iu"
                 or (confusion < 0).any()):
             raise ValueError("its confusion matrix is not one")
-    return SavedSession(network, settings, story, history, confusion)
+    run = RunRecord(history, confusion, _my_digits(arrays, len(history.epochs)))
+    return SavedSession(network, settings, story, run)
 
 
 def _history(arrays: storage.NpzReader, layers: int) -> RunHistory:
@@ -149,6 +170,21 @@ def _history(arrays: storage.NpzReader, layers: int) -> RunHistory:
     epochs = [EpochScore(int(s), float(a), float(c))
               for s, a, c in zip(steps, accuracies, test_costs)]
     return RunHistory(costs, norms, epochs, int(first_step))
+
+
+def _my_digits(arrays: storage.NpzReader, epochs: int) -> tuple[tuple[float | None, int], ...]:
+    """Each epoch's accuracy on my digits' held-out part (None: not measured), and how many."""
+    accuracies = _checked(arrays, "my_digits_accuracies", epochs * 8 + HEADER)
+    counts = _checked(arrays, "my_digits_counts", epochs * 8 + HEADER)
+    if not (accuracies.shape == counts.shape == (epochs,) and accuracies.dtype.kind == "f"
+            and counts.dtype.kind in "iu"):
+        raise ValueError("its scores on my digits are not one per epoch")
+    measured = ~np.isnan(accuracies)
+    if not (((accuracies[measured] >= 0) & (accuracies[measured] <= 1)).all()
+            and (counts >= 0).all() and (counts[measured] > 0).all()):
+        raise ValueError("its scores on my digits are not accuracies and counts")
+    return tuple((float(a) if m else None, int(n))
+                 for a, m, n in zip(accuracies, measured, counts))
 
 
 def _velocity(arrays: storage.NpzReader, network: Network) -> list[np.ndarray] | None:

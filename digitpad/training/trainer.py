@@ -21,6 +21,7 @@ from threadpoolctl import threadpool_limits
 from digitpad.core.diagnosis import EpochScore, Finding, RunHistory, diagnose, probe_inputs
 from digitpad.core.errors import DataError, DivergedError
 from digitpad.core.network import Network
+from digitpad.core.saved_session import RunRecord
 from digitpad.core.settings import Settings
 from digitpad.core.sgd import SGD, Epoch, Step
 
@@ -149,6 +150,15 @@ class _History:
         return self.costs[:kept], self.norms[:kept]
 
 
+def _epoch_results(run: RunRecord) -> list[EpochResult]:
+    """The epochs of a saved run as the trainer keeps them (the last with its confusion)."""
+    epochs = run.history.epochs
+    my_digits = run.my_digits or ((None, 0),) * len(epochs)
+    return [EpochResult(n + 1, e.step, e.test_cost, e.test_accuracy,
+                        run.confusion if n == len(epochs) - 1 else None, accuracy, count)
+            for n, (e, (accuracy, count)) in enumerate(zip(epochs, my_digits))]
+
+
 class Trainer:
     """Runs core.sgd's loop on a worker thread, a step at a time, as the controls ask."""
 
@@ -272,11 +282,10 @@ class Trainer:
             self._cond.notify_all()
 
     def reset(self, network: Network, settings: Settings | None = None,
-              history: RunHistory | None = None, confusion: np.ndarray | None = None) -> None:
+              run: RunRecord | None = None) -> None:
         """Pause and start over with `network` (new random weights, or new settings), and with
-        `settings` if given. With `history` (and the last epoch's `confusion`), go on with a
-        saved run instead: its steps and epochs are this run's, and the next step follows them.
-        """
+        `settings` if given. With `run`, go on with a saved run instead: its steps and epochs
+        are this run's, and the next step follows them."""
         with self._cond:
             self._running = False
             self._pending_steps = 0
@@ -285,17 +294,18 @@ class Trainer:
                 self._cond.wait()
             if settings is not None:
                 self._settings = settings
-            self._install(network, history, confusion)
+            self._install(network, run)
 
-    def run_history(self) -> tuple[RunHistory, np.ndarray | None]:
-        """This run as the plots show it (the kept steps' costs and gradient sizes, every
-        epoch's test score; arrays never written again) and the last epoch's confusion matrix.
-        """
+    def run_record(self) -> RunRecord:
+        """This run as the plots show it: the kept steps' costs and gradient sizes (arrays
+        never written again), every epoch's scores, the last epoch's confusion matrix."""
         with self._cond:
             costs, norms = self._history.recorded()
             epochs = [EpochScore(e.step, e.test_accuracy, e.test_cost) for e in self._epochs]
             confusion = self._epochs[-1].confusion if self._epochs else None
-            return RunHistory(costs, norms, epochs, self._history.dropped + 1), confusion
+            my_digits = tuple((e.mine_accuracy, e.mine_count) for e in self._epochs)
+            history = RunHistory(costs, norms, epochs, self._history.dropped + 1)
+            return RunRecord(history, confusion, my_digits)
 
     def adjust(self, change: Callable[[Network], T]) -> T:
         """Run change(network) on the trained network between two steps, training paused (a
@@ -334,20 +344,16 @@ class Trainer:
 
     # ---- the worker -------------------------------------------------------------------------
 
-    def _install(self, network: Network, history: RunHistory | None = None,
-                 confusion: np.ndarray | None = None) -> None:
+    def _install(self, network: Network, run: RunRecord | None = None) -> None:
         self._network = network
         self._published = network.copy()
         self._published_at = time.monotonic()
-        if history is None:
+        if run is None:
             self._history = _History(len(network.weights))
             self._epochs: list[EpochResult] = []
         else:
-            self._history = _History.restored(history)
-            last = len(history.epochs) - 1
-            self._epochs = [EpochResult(n + 1, e.step, e.test_cost, e.test_accuracy,
-                                        confusion if n == last else None)
-                            for n, e in enumerate(history.epochs)]
+            self._history = _History.restored(run.history)
+            self._epochs = _epoch_results(run)
         self._published_step = self._history.count
         self._epoch, self._epoch_fraction = len(self._epochs), 0.0
         self._speed = 0.0
@@ -420,7 +426,7 @@ class Trainer:
 
     def _diagnose(self) -> None:
         """Diagnose the run so far (on the worker, between steps: the network holds still)."""
-        history, _ = self.run_history()  # views that are never written again
+        history = self.run_record().history  # views that are never written again
         settings = self.settings
         started = time.monotonic()
         try:

@@ -100,16 +100,18 @@ class LiveSession(QObject):
 
     def restore(self, saved: SavedSession) -> None:
         """Go on with a saved session's run: its network, settings, history and story."""
-        self.trainer.reset(saved.network, saved.settings, saved.history, saved.confusion)
+        self.trainer.reset(saved.network, saved.settings, saved.run)
         self.story_before = saved.story
         self._started(saved.network)
 
     def story_now(self) -> ModelStory:
         """The network's story up to now: what it went through before this run, and the run."""
         snapshot = self.trainer.snapshot()
-        tested = snapshot.epochs[-1].test_accuracy if snapshot.epochs else None
-        return self.story_before.continued(self.trainer.settings, snapshot.epoch,
-                                           snapshot.steps, tested)
+        last = snapshot.epochs[-1] if snapshot.epochs else None
+        return self.story_before.continued(
+            self.trainer.settings, snapshot.epoch, snapshot.steps,
+            None if last is None else last.test_accuracy,
+            None if last is None else last.mine_accuracy)
 
     def _started(self, network: Network) -> None:
         self._run += 1

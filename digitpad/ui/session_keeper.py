@@ -77,7 +77,7 @@ class SessionKeeper(QObject):
             self._tell(sentence(self._problem))
         self._window.run.restore(saved)
         self._say(f"Welcome back: the last session, {saved.steps:,} steps and "
-                  f"{len(saved.history.epochs):,} epochs trained (Training → New session "
+                  f"{len(saved.run.history.epochs):,} epochs trained (Training → New session "
                   "starts afresh).")
         return True
 
@@ -117,9 +117,8 @@ class SessionKeeper(QObject):
         trainer = live.trainer
         trainer.pause()
         trainer.wait_idle()
-        history, confusion = trainer.run_history()
-        return SavedSession(trainer.network, trainer.settings, live.story_before, history,
-                            confusion)
+        return SavedSession(trainer.network, trainer.settings, live.story_before,
+                            trainer.run_record())
 
     def _ask_to_quit(self, reason: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, "Could not save this session",

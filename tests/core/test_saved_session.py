@@ -12,6 +12,7 @@ from digitpad.core.model_story import NEW_NETWORK, ModelStory
 from digitpad.core.network import Network
 from digitpad.core.saved_session import (
     MAX_STEPS,
+    RunRecord,
     SavedSession,
     SessionError,
     load_session,
@@ -37,7 +38,8 @@ def trained_session(steps: int = 30) -> SavedSession:
     history = RunHistory(np.array(costs, np.float32), np.array(norms, np.float32), epochs, 1)
     confusion = rng.integers(0, 50, (10, 10))
     story = ModelStory(Settings(lr=3.0).with_network_of(network), 5, 3000, 0.9, None)
-    return SavedSession(network, SETTINGS, story, history, confusion)
+    my_digits = ((None, 0), (0.5, 8), (0.75, 8))  # my digits measured from the second epoch
+    return SavedSession(network, SETTINGS, story, RunRecord(history, confusion, my_digits))
 
 
 def test_a_session_comes_back_bit_for_bit(tmp_path):
@@ -53,22 +55,24 @@ def test_a_session_comes_back_bit_for_bit(tmp_path):
         assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
     assert session.settings == SETTINGS
     assert session.story == saved.story
-    assert session.history.costs.tobytes() == saved.history.costs.tobytes()
-    assert session.history.grad_norms.tobytes() == saved.history.grad_norms.tobytes()
-    assert session.history.epochs == saved.history.epochs
-    assert session.history.first_step == 1 and session.steps == 30
-    np.testing.assert_array_equal(session.confusion, saved.confusion)
+    run, before = session.run, saved.run
+    assert run.history.costs.tobytes() == before.history.costs.tobytes()
+    assert run.history.grad_norms.tobytes() == before.history.grad_norms.tobytes()
+    assert run.history.epochs == before.history.epochs
+    assert run.history.first_step == 1 and session.steps == 30
+    np.testing.assert_array_equal(run.confusion, before.confusion)
+    assert run.my_digits == before.my_digits
 
 
 def test_a_session_with_dropped_steps_and_no_momentum_or_epochs(tmp_path):
     network = Network((784, 10))
     history = RunHistory(np.ones(5, np.float32), np.ones((5, 1), np.float32), [], 1001)
     save_session(tmp_path / "s.npz", SavedSession(network, Settings().with_network_of(network),
-                                                  NEW_NETWORK, history))
+                                                  NEW_NETWORK, RunRecord(history)))
     session = load_session(tmp_path / "s.npz")
-    assert session.network.velocity is None and session.confusion is None
-    assert session.history.first_step == 1001 and session.steps == 1005
-    assert session.history.epochs == []
+    assert session.network.velocity is None and session.run.confusion is None
+    assert session.run.history.first_step == 1001 and session.steps == 1005
+    assert session.run.history.epochs == [] and session.run.my_digits == ()
 
 
 # ---- damaged and hostile files --------------------------------------------------------------
@@ -130,6 +134,10 @@ def test_random_bytes_and_a_folder(tmp_path):
     {"epoch_steps": np.array([10, 20])},
     {"test_accuracies": np.array([0.1, 1.5, 0.2])},
     {"test_costs": np.array([1, np.nan, 1.0])},
+    {"my_digits_accuracies": np.array([np.nan, 0.5])},
+    {"my_digits_accuracies": np.array([np.nan, 1.5, 0.5])},
+    {"my_digits_counts": np.array([0, 0, 8])},
+    {"my_digits_counts": None},
     {"confusion": -np.ones((10, 10), np.int64)},
     {"confusion": np.ones((9, 10), np.int64)},
     {"velocity0": np.ones((784, 3), np.float32)},

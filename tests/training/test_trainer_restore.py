@@ -5,7 +5,7 @@ import pytest
 
 from digitpad.core import Network, Settings
 from digitpad.core.diagnosis import EpochScore, RunHistory
-from digitpad.core.saved_session import MAX_STEPS
+from digitpad.core.saved_session import MAX_STEPS, RunRecord
 from digitpad.training import trainer as trainer_module
 from digitpad.training.trainer import Trainer
 from tests.deadlines import DEADLINE_S
@@ -29,13 +29,13 @@ def trained(small_mnist):
 
 
 def test_a_restored_run_shows_the_same_history(trained, small_mnist):
-    history, confusion = trained.run_history()
+    run = trained.run_record()
     before = trained.snapshot()
     network = trained.network.copy()
 
     again = Trainer(Network((784, 16, 10)), small_mnist, SETTINGS)
     try:
-        again.reset(network, SETTINGS, history, confusion)
+        again.reset(network, SETTINGS, run)
         after = again.snapshot()
         assert after.steps == before.steps == 30 and after.epoch == before.epoch == 2
         np.testing.assert_array_equal(after.batch_costs, before.batch_costs)
@@ -49,10 +49,10 @@ def test_a_restored_run_shows_the_same_history(trained, small_mnist):
 
 
 def test_a_restored_run_goes_on_numbering_its_steps_and_epochs(trained, small_mnist):
-    history, confusion = trained.run_history()
+    run = trained.run_record()
     again = Trainer(Network((784, 16, 10)), None, SETTINGS)
     try:
-        again.reset(trained.network.copy(), SETTINGS, history, confusion)
+        again.reset(trained.network.copy(), SETTINGS, run)
         again.set_data(small_mnist)  # as in the app: the data arrives after the session
         run_steps(again, 12)  # a whole epoch more: the third ends in it
         snapshot = again.snapshot()
@@ -71,7 +71,7 @@ def test_a_restored_history_with_dropped_steps_keeps_growing(small_mnist, monkey
                          np.ones((kept, 2), np.float32), [EpochScore(600, 0.5, 1.0)], 501)
     trainer = Trainer(Network((784, 16, 10)), small_mnist, SETTINGS)
     try:
-        trainer.reset(Network((784, 16, 10)), SETTINGS, history)
+        trainer.reset(Network((784, 16, 10)), SETTINGS, RunRecord(history))
         snapshot = trainer.snapshot()
         assert (snapshot.steps, snapshot.dropped) == (2548, 500)
         run_steps(trainer, 1)

@@ -174,7 +174,9 @@ def test_a_saved_model_carries_its_story(qtbot, window, monkeypatch, tmp_path):
     story = read_digit_model(tmp_path / "m.npz").story
     assert story.settings == window.trainer.settings and story.settings.lr == 0.7
     assert (story.epochs, story.steps) == (1, 8)
-    assert story.test_accuracy == window.trainer.snapshot().epochs[-1].test_accuracy
+    last = window.trainer.snapshot().epochs[-1]
+    assert story.test_accuracy == last.test_accuracy
+    assert story.my_digits_accuracy == last.mine_accuracy  # None: no drawings held out
     assert story.saved_at is not None
 
 

@@ -14,14 +14,15 @@ from digitpad.ui.training_settings import default_settings
 from tests.conftest import fill_disk
 from tests.deadlines import DEADLINE_S
 from tests.hostile_files import model_members, write_zip, zeros_array
+from tests.ui.test_training_on_my_digits import keep
 from tests.ui.window_helpers import answering_message_boxes, focus, opened_window
 
 
-def train(qtbot, window, steps: int) -> None:
-    """Space, until at least `steps` steps are done, then Space again."""
+def train(qtbot, window, steps: int, until=lambda: True) -> None:
+    """Space, until at least `steps` steps are done (and `until()` holds), then Space again."""
     focus(qtbot, window.canvas)
     qtbot.keyClick(window.canvas, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: window.trainer.steps >= steps)
+    qtbot.waitUntil(lambda: window.trainer.steps >= steps and until())
     qtbot.keyClick(window.canvas, Qt.Key.Key_Space)
     assert window.trainer.wait_idle(DEADLINE_S)
 
@@ -40,7 +41,7 @@ def plot_data(window) -> list[tuple[np.ndarray, np.ndarray]]:
     """The xData and yData handed to every curve of the cost and gradient plots."""
     cost = window.cost_plot
     curves = [cost.batch_curve, cost.smooth_curve, cost.test_cost_curve, cost.accuracy_curve,
-              *window.gradient_plot.curves]
+              cost.mine_curve, *window.gradient_plot.curves]
     return [(np.array(c.xData), np.array(c.yData)) for c in curves]
 
 
@@ -81,10 +82,17 @@ def notice(qtbot, window) -> str:
 
 def test_a_restored_session_has_the_same_weights_settings_and_plots(qtbot, small_mnist,
                                                                    isolated_data_dir):
+    keep(isolated_data_dir, 30)  # my digits: ten held out, measured after every epoch
     first = opened_window(qtbot, small_mnist)
     first.controls.change(lr=0.7, batch=50)  # step settings: they apply at once
-    train(qtbot, first, 40)  # 12 steps an epoch: three epochs and more
+
+    def my_digits_measured() -> bool:
+        epochs = first.trainer.snapshot().epochs
+        return bool(epochs) and epochs[-1].mine_accuracy is not None
+
+    train(qtbot, first, 40, my_digits_measured)  # 12 steps an epoch: three epochs and more
     qtbot.waitUntil(lambda: plots_caught_up(first))
+    assert points(first.cost_plot.mine_curve) >= 1  # "your handwriting" is in the plot
     weights, data = parameters(first.trainer.network), plot_data(first)
     settings, epochs = first.trainer.settings, first.trainer.snapshot().epochs
     steps = first.trainer.steps
