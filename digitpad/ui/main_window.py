@@ -31,6 +31,7 @@ from digitpad.core.settings import Settings
 from digitpad.training.trainer import Failure, Trainer
 from digitpad.ui import model_dialogs
 from digitpad.ui.backprop_view import BackpropView
+from digitpad.ui.cost_axis import remember_cost_axis
 from digitpad.ui.diagnosis_display import DiagnosisDisplay
 from digitpad.ui.draw_panel import DrawPanel
 from digitpad.ui.gradient_plot import GradientPlot
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
                                                        self.inspectors)
         self._my_digits.open_at_start()
         self.gradient_plot.set_measure(read(settings, GRADIENT_MEASURE_KEY, "per_weight"))
+        remember_cost_axis(self.cost_plot.axis_selector, settings)
         self.diagnosis = DiagnosisDisplay(self.notice, self.cost_plot, self.gradient_plot, self)
 
         session = self.session
