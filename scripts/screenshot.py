@@ -148,7 +148,7 @@ def main() -> int:
         window.reset_network()
     if args.runs:
         two_runs(window, run_for, args.seconds)
-    window.toggle_training()
+    window.run.toggle_training()
     run_for(args.seconds / 2)
 
     canvas = window.canvas
@@ -166,7 +166,7 @@ def main() -> int:
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     run_for(args.seconds / 2)
     if args.learn:
-        window.toggle_training()
+        window.run.toggle_training()
         run_for(0.5)
         QTest.mouseClick(window.findChild(QPushButton, "learnTenButton"),
                          Qt.MouseButton.LeftButton)
