@@ -141,14 +141,26 @@ class _History:
         self.count += 1
 
     @classmethod
-    def restored(cls, history: RunHistory) -> _History:
-        """The records of a saved run (at most twice HISTORY_STEPS steps), to go on from."""
+    def restored(cls, history: RunHistory, batch: int) -> _History:
+        """The records of a saved run (at most twice HISTORY_STEPS steps), to go on from. A
+        history without examples and seconds (saved before they were kept) is taken to have
+        used `batch` digits a step, and no measured time."""
         kept, layers = history.grad_norms.shape
         records = cls(layers)
         capacity = max(len(records.costs), 1 << max(kept - 1, 0).bit_length())
         records.costs = np.empty(capacity, dtype=np.float32)
         records.norms = np.empty((capacity, layers), dtype=np.float32)
+        records.examples = np.empty(capacity, dtype=np.int64)
+        records.seconds = np.empty(capacity, dtype=np.float64)
         records.costs[:kept], records.norms[:kept] = history.costs, history.grad_norms
+        steps = np.arange(history.first_step, history.first_step + kept)
+        records.examples[:kept] = (batch * steps if history.examples_seen is None
+                                   else history.examples_seen)
+        records.seconds[:kept] = (0.0 if history.training_seconds is None
+                                  else history.training_seconds)
+        if kept:
+            records.total_examples = int(records.examples[kept - 1])
+            records.total_seconds = float(records.seconds[kept - 1])
         records.dropped = history.first_step - 1
         records.count = records.dropped + kept
         return records
@@ -301,9 +313,11 @@ class Trainer:
         """
         with self._cond:
             costs, norms = self._history.recorded()
+            examples, seconds = self._history.clock()
             epochs = [EpochScore(e.step, e.test_accuracy, e.test_cost) for e in self._epochs]
             confusion = self._epochs[-1].confusion if self._epochs else None
-            return RunHistory(costs, norms, epochs, self._history.dropped + 1), confusion
+            return RunHistory(costs, norms, epochs, self._history.dropped + 1, examples,
+                              seconds), confusion
 
     def adjust(self, change: Callable[[Network], T]) -> T:
         """Run change(network) on the trained network between two steps, training paused (a
@@ -351,7 +365,7 @@ class Trainer:
             self._history = _History(len(network.weights))
             self._epochs: list[EpochResult] = []
         else:
-            self._history = _History.restored(history)
+            self._history = _History.restored(history, self._settings.batch)
             last = len(history.epochs) - 1
             self._epochs = [EpochResult(n + 1, e.step, e.test_cost, e.test_accuracy,
                                         confusion if n == last else None)

@@ -49,3 +49,50 @@ def test_training_seconds_grow_with_each_step_and_stand_still_while_paused(small
         assert seconds[-1] <= running  # only time spent in steps, never the pauses
     finally:
         trainer.close()
+
+
+def test_a_restored_run_keeps_its_clock_and_goes_on_from_it(small_mnist):
+    settings = Settings(hidden=(16,), batch=50)
+    trainer = Trainer(Network((784, 16, 10)), small_mnist, settings)
+    again = Trainer(Network((784, 16, 10)), small_mnist, settings)
+    try:
+        for _ in range(5):
+            trainer.step()
+        assert trainer.wait_idle(DEADLINE_S)
+        history, confusion = trainer.run_history()
+        before = trainer.snapshot()
+        again.reset(trainer.network.copy(), settings, history, confusion)
+        after = again.snapshot()
+        np.testing.assert_array_equal(after.examples_seen, before.examples_seen)
+        np.testing.assert_array_equal(after.training_seconds, before.training_seconds)
+        again.step()
+        assert again.wait_idle(DEADLINE_S)
+        grown = again.snapshot()
+        assert grown.examples_seen[-1] == before.examples_seen[-1] + 50
+        assert grown.training_seconds[-1] > before.training_seconds[-1]
+    finally:
+        trainer.close()
+        again.close()
+
+
+def test_a_run_saved_without_a_clock_counts_its_batch_size_and_keeps_growing(
+        small_mnist, monkeypatch):
+    from digitpad.core.diagnosis import RunHistory
+    from digitpad.training import trainer as trainer_module
+
+    monkeypatch.setattr(trainer_module, "HISTORY_STEPS", 1024)
+    kept = 2048  # the most it keeps: the next step drops the older half of every record
+    history = RunHistory(np.ones(kept, np.float32), np.ones((kept, 2), np.float32), [], 501)
+    settings = Settings(hidden=(16,), batch=50)
+    trainer = Trainer(Network((784, 16, 10)), small_mnist, settings)
+    try:
+        trainer.reset(Network((784, 16, 10)), settings, history)
+        steps = np.arange(501, 501 + kept)
+        np.testing.assert_array_equal(trainer.snapshot().examples_seen, 50 * steps)
+        trainer.step()
+        assert trainer.wait_idle(DEADLINE_S)
+        snapshot = trainer.snapshot()
+        assert len(snapshot.examples_seen) == len(snapshot.batch_costs)
+        assert snapshot.examples_seen[-1] == 50 * snapshot.steps
+    finally:
+        trainer.close()
