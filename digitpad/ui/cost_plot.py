@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
 
@@ -81,6 +81,10 @@ class CostPlot(pg.PlotWidget):
         self.accuracy_curve = pg.PlotDataItem(symbol="s", symbolSize=7)
         self.accuracy_view.addItem(self.accuracy_curve)
         item.legend.addItem(self.accuracy_curve, "test accuracy (right axis)")
+        # How well it reads the held-out part of my digits, on the same axis.
+        self.mine_curve = pg.PlotDataItem(symbol="t", symbolSize=8)
+        self.accuracy_view.addItem(self.mine_curve)
+        item.legend.addItem(self.mine_curve, "your handwriting (right axis)")
         item.vb.sigResized.connect(self._align_views)
 
         # The stretch of steps a finding of the diagnosis cites: shaded, not movable.
@@ -101,6 +105,7 @@ class CostPlot(pg.PlotWidget):
         self._smoothed = DecimatedSeries(columns=3)
         self._test_costs: list[float] = []
         self._accuracy = np.zeros(0)  # per epoch, %
+        self._mine = np.zeros(0)  # per epoch, % (NaN: not measured)
         self._epochs_at = np.zeros((0, 3))  # per epoch marker: step, examples, seconds
         self._run_settings: list[Settings] = []  # this run's, oldest first
         self._shown_steps = 0
@@ -155,8 +160,10 @@ class CostPlot(pg.PlotWidget):
         for curve in (self.batch_curve, self.smooth_curve, self.test_cost_curve):
             curve.setData([], [])
         self.accuracy_curve.setData([], [])
+        self.mine_curve.setData([], [])
         self._test_costs = []
         self._accuracy = np.zeros(0)
+        self._mine = np.zeros(0)
         self._epochs_at = np.zeros((0, 3))
         self.placeholder.setVisible(True)
         self._fit_range()
@@ -212,8 +219,11 @@ class CostPlot(pg.PlotWidget):
             self._epochs_at = np.array([self._clock_at(snapshot, e.step) for e in epochs],
                                        dtype=np.float64).reshape(-1, 3)
             self._test_costs = [e.test_cost for e in epochs]
-            self._accuracy = accuracy = np.array([100 * e.test_accuracy for e in epochs])
+            self._accuracy = np.array([100 * e.test_accuracy for e in epochs])
+            self._mine = np.array([np.nan if e.mine_accuracy is None else 100 * e.mine_accuracy
+                                   for e in epochs])
             self._draw_epochs()
+            accuracy = np.concatenate([self._accuracy, self._mine[np.isfinite(self._mine)]])
             # Show the interesting part of the accuracy scale: from a bit below the worst.
             low = max(0.0, min(90.0, float(np.floor(accuracy.min() / 5) * 5 - 5))) if len(
                 accuracy) else 0.0
@@ -264,6 +274,8 @@ class CostPlot(pg.PlotWidget):
         at = along(self.axis, self._epochs_at[:, 0], self._epochs_at)
         self.test_cost_curve.setData(at, self._test_costs)
         self.accuracy_curve.setData(at, self._accuracy)
+        measured = np.isfinite(self._mine)  # my digits: in the epochs that had enough of them
+        self.mine_curve.setData(at[measured], self._mine[measured])
 
     def _newest_x(self) -> float:
         """Where the current run's newest step is along the axis."""
@@ -367,6 +379,10 @@ class CostPlot(pg.PlotWidget):
         self.accuracy_curve.setPen(pg.mkPen(accuracy, width=1.5))
         self.accuracy_curve.setSymbolBrush(accuracy)
         self.accuracy_curve.setSymbolPen(pg.mkPen(accuracy))
+        mine = theme.series_color(palette, 3)
+        self.mine_curve.setPen(pg.mkPen(mine, width=1.5, style=Qt.PenStyle.DashLine))
+        self.mine_curve.setSymbolBrush(mine)
+        self.mine_curve.setSymbolPen(pg.mkPen(mine))
         self.placeholder.setColor(theme.text_color(palette, 130))
         self.earlier.apply_palette(palette)
         warning = theme.warning_color(palette)

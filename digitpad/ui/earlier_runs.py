@@ -23,7 +23,10 @@ from digitpad.ui.plot_data import DecimatedSeries
 
 MAX_RUNS = 8
 POINTS = 1024
-FIRST_COLOR = 3  # theme.series_color index: the current run's curves use the first three
+# theme.series_color indices the current run's curves leave free (cost, test cost, accuracy
+# and my digits' accuracy use the first four); each comes round solid, then dashed, then dotted.
+COLORS = (4, 5, 6)
+STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine)
 FADE = 0.35  # how far toward the background an earlier run's colour is mixed
 
 
@@ -56,6 +59,10 @@ class EarlierRuns:
         self.runs: list[EarlierRun] = []
         self.curves: list[pg.PlotDataItem] = []
         self.names: list[str] = []  # in the legend
+        # Each run's number in the order kept: its colour and line style, for as long as it stays
+        # (nine of them: the eight kept never share one).
+        self._numbers: list[int] = []
+        self._kept = 0
         self._axis = "steps"
         self._palette: QPalette | None = None
 
@@ -66,10 +73,12 @@ class EarlierRuns:
         """Keep `run`, dropping the oldest beyond MAX_RUNS (name it with rename())."""
         self.runs = [*self.runs, run][-MAX_RUNS:]
         self.names = [*self.names, ""][-MAX_RUNS:]
+        self._numbers = [*self._numbers, self._kept][-MAX_RUNS:]
+        self._kept += 1
         self._redraw()
 
     def clear(self) -> None:
-        self.runs, self.names = [], []
+        self.runs, self.names, self._numbers = [], [], []
         self._redraw()
 
     def rename(self, names: list[str]) -> None:
@@ -98,13 +107,11 @@ class EarlierRuns:
     def apply_palette(self, palette: QPalette) -> None:
         self._palette = palette
         background = palette.color(QPalette.ColorRole.Base)
-        for age, curve in enumerate(reversed(self.curves)):  # the newest gets the first colour
-            color = theme.series_color(palette, FIRST_COLOR + age % 4)
+        for number, curve in zip(self._numbers, self.curves):
+            color = theme.series_color(palette, COLORS[number % len(COLORS)])
+            style = STYLES[number // len(COLORS) % len(STYLES)]
             # Opaque, mixed with the background: faster to draw than a transparent pen.
-            pen = pg.mkPen(theme.mix(color, background, FADE), width=2)
-            if age >= 4:  # the colours come round again: dashed the second time
-                pen.setStyle(Qt.PenStyle.DashLine)
-            curve.setPen(pen)
+            curve.setPen(pg.mkPen(theme.mix(color, background, FADE), width=2, style=style))
 
     def _redraw(self) -> None:
         for curve in self.curves:

@@ -168,6 +168,10 @@ def test_at_most_eight_earlier_runs_are_kept_the_newest(qtbot, window):
     legend = plot.getPlotItem().legend
     assert sum(legend.getLabel(curve) is not None for curve in plot.earlier.curves) == MAX_RUNS
     assert all(legend_name(plot, curve) == "same settings" for curve in plot.earlier.curves)
+    # Each told apart by its colour and line style, and behind the current run's curves.
+    pens = {(c.opts["pen"].color().name(), c.opts["pen"].style()) for c in plot.earlier.curves}
+    assert len(pens) == MAX_RUNS
+    assert all(c.zValue() < plot.smooth_curve.zValue() for c in plot.earlier.curves)
 
 
 def test_the_axis_choice_is_remembered(qtbot, window, small_mnist):
