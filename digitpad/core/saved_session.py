@@ -97,6 +97,9 @@ def save_session(path: str | Path, session: SavedSession) -> None:
                                          dtype=np.float64),
         "my_digits_counts": np.array([n for _, n in my_digits], dtype=np.int64),
     }
+    if history.examples_seen is not None and history.training_seconds is not None:
+        arrays["examples_seen"] = np.asarray(history.examples_seen, dtype=np.int64)
+        arrays["training_seconds"] = np.asarray(history.training_seconds, dtype=np.float64)
     if run.confusion is not None:
         arrays["confusion"] = np.asarray(run.confusion, dtype=np.int64)
     for i, v in enumerate(network.velocity or []):
@@ -169,7 +172,24 @@ def _history(arrays: storage.NpzReader, layers: int) -> RunHistory:
         raise ValueError("its test scores are not accuracies and costs")
     epochs = [EpochScore(int(s), float(a), float(c))
               for s, a, c in zip(steps, accuracies, test_costs)]
-    return RunHistory(costs, norms, epochs, int(first_step))
+    return RunHistory(costs, norms, epochs, int(first_step), *_clock(arrays, len(costs)))
+
+
+def _clock(arrays: storage.NpzReader, steps: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The examples seen and seconds of training by each kept step; None, None in a session
+    saved without them."""
+    if "examples_seen" not in arrays and "training_seconds" not in arrays:
+        return None, None
+    examples = _checked(arrays, "examples_seen", MAX_STEPS * 8 + HEADER)
+    seconds = _checked(arrays, "training_seconds", MAX_STEPS * 8 + HEADER)
+    if not (examples.shape == seconds.shape == (steps,) and examples.dtype.kind in "iu"
+            and seconds.dtype.kind == "f"):
+        raise ValueError(f"its examples seen and seconds are not {steps} running totals")
+    # Running totals: never negative, never falling (the plot's x axis goes forward).
+    if not (np.isfinite(seconds).all() and (examples >= 0).all() and (seconds >= 0).all()
+            and (np.diff(examples) >= 0).all() and (np.diff(seconds) >= 0).all()):
+        raise ValueError("its examples seen and seconds are not running totals")
+    return examples, seconds
 
 
 def _my_digits(arrays: storage.NpzReader, epochs: int) -> tuple[tuple[float | None, int], ...]:
