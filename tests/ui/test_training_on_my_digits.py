@@ -50,6 +50,8 @@ def test_without_drawings_my_digits_are_not_offered_and_it_says_why(qtbot, windo
     qtbot.keyClick(combo, Qt.Key.Key_Down)  # the disabled items are skipped
     assert combo.currentData() == "mnist" and window.trainer.settings.train_on == "mnist"
     assert not window.findChild(QSpinBox, "mineRepeats").isEnabled()
+    qtbot.waitUntil(lambda: window.status_labels["mine"].text() == (
+        "Your handwriting: none held out"))
 
 
 def test_too_few_drawings_are_counted_and_not_offered(qtbot, window, isolated_data_dir):
@@ -57,6 +59,8 @@ def test_too_few_drawings_are_counted_and_not_offered(qtbot, window, isolated_da
     counts = window.findChild(QLabel, "myDigitsCounts")
     qtbot.waitUntil(lambda: counts.text().startswith("My digits: 20 to train on; 10 held out"))
     assert offered(choice(window), "both") and window.trainer.snapshot().mine_held_out == 10
+    qtbot.waitUntil(lambda: window.status_labels["mine"].text() == (
+        "Your handwriting: after the next epoch"))
     with MyDigits.open(isolated_data_dir) as store:  # 11 left to train on, then 9
         store.delete([d.id for d in store.drawings() if not d.held_out][:11])
     qtbot.waitUntil(lambda: counts.text() == (
