@@ -157,12 +157,36 @@ def learning_settings(data: object, network: Network) -> Settings | None:
         return None
     if not isinstance(data, dict):
         raise ValueError("its learning settings are not a JSON object")
-    known = {name: data[name] for name in LEARNING_SETTINGS if name in data}
+    # SettingsError (a bad value: a batch of 0, a NaN rate) names the setting.
+    return Settings(**_values(data, LEARNING_SETTINGS)).with_network_of(network)
+
+
+def settings_json(settings: Settings) -> dict:
+    """All of `settings`, the network's shape included, as JSON values by name."""
+    return {"hidden": list(settings.hidden), **{name: getattr(settings, name)
+                                                for name in SHAPE_SETTINGS[1:]},
+            **learning_settings_json(settings)}
+
+
+def settings_from_json(data: object) -> Settings:
+    """The settings settings_json() made: checked like any Settings (SettingsError), and
+    ValueError for what is not a setting at all."""
+    if not isinstance(data, dict):
+        raise ValueError("its settings are not a JSON object")
+    hidden = data.get("hidden", [])
+    if not (isinstance(hidden, list) and all(type(size) is int for size in hidden)):
+        raise ValueError(f"its hidden layers {str(hidden)[:40]!r} are not a list of sizes")
+    names = [f.name for f in fields(Settings) if f.name != "hidden"]
+    return Settings(hidden=tuple(hidden), **_values(data, names))
+
+
+def _values(data: dict, names) -> dict:  # noqa: ANN001 - names of settings
+    """The settings of these names that `data` holds, each of the right kind (ValueError)."""
+    known = {name: data[name] for name in names if name in data}
     for name, value in known.items():
         if _kind(value) != _kind(getattr(Settings, name)):
-            raise ValueError(f"its learning setting {name} is {str(value)[:40]!r}")
-    # SettingsError (a bad value: a batch of 0, a NaN rate) names the setting.
-    return Settings(**known).with_network_of(network)
+            raise ValueError(f"its setting {name} is {str(value)[:40]!r}")
+    return known
 
 
 def _kind(value: object) -> str:

@@ -32,6 +32,8 @@ from digitpad.core.model_story import (
     ModelStory,
     learning_settings,
     learning_settings_json,
+    settings_from_json,
+    settings_json,
 )
 from digitpad.core.network import Network
 from digitpad.core.paths import shown
@@ -40,6 +42,9 @@ from digitpad.core.settings import Settings
 VERSION = 1
 MAX_STEPS = 1 << 18  # the trainer keeps at most this many steps (twice its HISTORY_STEPS)
 MAX_EPOCHS = 1 << 20  # a million epochs: years of training the smallest network
+MAX_EARLIER = 8  # earlier runs the cost plot keeps (ui.earlier_runs.MAX_RUNS)
+MAX_TREND_POINTS = 4096  # points per earlier run (the plot keeps 1,024)
+MAX_RUN_SETTINGS = 256  # changes of settings within one run, each a few hundred bytes
 HEADER = 128  # an .npy header's bytes, at most, for the arrays here
 
 
@@ -64,11 +69,22 @@ class RunRecord:
 
 
 @dataclass(frozen=True)
+class EarlierTrend:
+    """An earlier run of the session as the cost plot keeps it beside the current one: the
+    settings it trained with (oldest first) and its moving average, thinned."""
+
+    settings: tuple[Settings, ...]
+    steps: np.ndarray  # (n,): the step each point stands for
+    columns: np.ndarray  # (n, 3): the cost, examples seen and seconds at that point
+
+
+@dataclass(frozen=True)
 class SavedSession:
     network: Network  # with its momentum (network.velocity), if it has one
     settings: Settings  # of the run, the shape the network's
     story: ModelStory  # what the network went through before this run (its model file's story)
     run: RunRecord
+    earlier: tuple[EarlierTrend, ...] = ()  # the runs before it on the cost plot, oldest first
 
     @property
     def steps(self) -> int:
@@ -104,6 +120,12 @@ def save_session(path: str | Path, session: SavedSession) -> None:
         arrays["confusion"] = np.asarray(run.confusion, dtype=np.int64)
     for i, v in enumerate(network.velocity or []):
         arrays[f"velocity{i}"] = v
+    arrays["earlier_runs"] = np.array(len(session.earlier))
+    for i, trend in enumerate(session.earlier):
+        arrays[f"earlier{i}_settings"] = np.array(json.dumps([settings_json(s)
+                                                              for s in trend.settings]))
+        arrays[f"earlier{i}_steps"] = np.asarray(trend.steps, dtype=np.float64)
+        arrays[f"earlier{i}_columns"] = np.asarray(trend.columns, dtype=np.float64)
     network.save(path, extra=arrays)
 
 
@@ -140,7 +162,30 @@ def _read(arrays: storage.NpzReader, path: str | Path) -> SavedSession:
                 or (confusion < 0).any()):
             raise ValueError("its confusion matrix is not one")
     run = RunRecord(history, confusion, _my_digits(arrays, len(history.epochs)))
-    return SavedSession(network, settings, story, run)
+    return SavedSession(network, settings, story, run, _earlier(arrays))
+
+
+def _earlier(arrays: storage.NpzReader) -> tuple[EarlierTrend, ...]:
+    """The earlier runs on the cost plot; none in a session saved without them."""
+    if "earlier_runs" not in arrays:
+        return ()
+    count = _scalar(arrays, "earlier_runs", "iu")
+    if not 0 <= count <= MAX_EARLIER:
+        raise ValueError(f"it claims {count} earlier runs")
+    return tuple(_trend(arrays, i) for i in range(count))
+
+
+def _trend(arrays: storage.NpzReader, i: int) -> EarlierTrend:
+    settings = json.loads(_text(arrays, f"earlier{i}_settings"))
+    if not (isinstance(settings, list) and 1 <= len(settings) <= MAX_RUN_SETTINGS):
+        raise ValueError(f"the settings of its earlier run {i + 1} are not a list of settings")
+    steps = _checked(arrays, f"earlier{i}_steps", MAX_TREND_POINTS * 8 + HEADER)
+    columns = _checked(arrays, f"earlier{i}_columns", MAX_TREND_POINTS * 3 * 8 + HEADER)
+    if not (steps.ndim == 1 and steps.dtype.kind == "f" and columns.shape == (len(steps), 3)
+            and columns.dtype.kind == "f" and np.isfinite(steps).all()
+            and np.isfinite(columns).all() and (np.diff(steps) > 0).all()):
+        raise ValueError(f"its earlier run {i + 1} is not a curve of the cost")
+    return EarlierTrend(tuple(settings_from_json(s) for s in settings), steps, columns)
 
 
 def _history(arrays: storage.NpzReader, layers: int) -> RunHistory:

@@ -182,6 +182,14 @@ class CostPlot(pg.PlotWidget):
             self._update_clear_button()
         self.clear_history()
 
+    def show_earlier_runs(self, runs: list[EarlierRun]) -> None:
+        """Show these runs (a restored session's) as the earlier ones, oldest first."""
+        self.earlier.clear()
+        for run in runs:
+            self.earlier.add(run)
+        self._update_clear_button()
+        self._name_runs()
+
     def clear_earlier_runs(self) -> None:
         """Forget the earlier runs; the current one stays."""
         self.earlier.clear()

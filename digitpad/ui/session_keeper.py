@@ -20,8 +20,15 @@ from PySide6.QtWidgets import QMessageBox
 
 from digitpad.core.errors import DigitpadError
 from digitpad.core.paths import set_aside, shown
-from digitpad.core.saved_session import SavedSession, SessionError, load_session, save_session
+from digitpad.core.saved_session import (
+    EarlierTrend,
+    SavedSession,
+    SessionError,
+    load_session,
+    save_session,
+)
 from digitpad.data_dir import session_path
+from digitpad.ui.earlier_runs import EarlierRun
 from digitpad.ui.notice_box import tell
 from digitpad.ui.settings import read
 from digitpad.ui.training_settings import default_settings
@@ -76,6 +83,8 @@ class SessionKeeper(QObject):
                              "saved when you quit")
             self._tell(sentence(self._problem))
         self._window.run.restore(saved)
+        self._window.cost_plot.show_earlier_runs(
+            [EarlierRun(t.settings, t.steps, t.columns) for t in saved.earlier])
         self._say(f"Welcome back: the last session, {saved.steps:,} steps and "
                   f"{len(saved.run.history.epochs):,} epochs trained (Training → New session "
                   "starts afresh).")
@@ -117,8 +126,10 @@ class SessionKeeper(QObject):
         trainer = live.trainer
         trainer.pause()
         trainer.wait_idle()
+        earlier = tuple(EarlierTrend(r.settings, r.steps, r.columns)
+                        for r in self._window.cost_plot.earlier.runs)
         return SavedSession(trainer.network, trainer.settings, live.story_before,
-                            trainer.run_record())
+                            trainer.run_record(), earlier)
 
     def _ask_to_quit(self, reason: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, "Could not save this session",

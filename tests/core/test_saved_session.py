@@ -3,6 +3,7 @@
 import io
 import json
 import tracemalloc
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from digitpad.core.model_story import NEW_NETWORK, ModelStory
 from digitpad.core.network import Network
 from digitpad.core.saved_session import (
     MAX_STEPS,
+    EarlierTrend,
     RunRecord,
     SavedSession,
     SessionError,
@@ -207,3 +209,45 @@ def test_a_full_disk_or_a_symbolic_link_keeps_the_old_session(tmp_path, monkeypa
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere.npz", "link.npz",
                                                           "session.npz"]
+
+
+# ---- earlier runs on the cost plot ------------------------------------------------------------
+
+
+def with_earlier_runs(session: SavedSession) -> SavedSession:
+    steps = np.array([1.5, 3.5, 5.5])
+    columns = np.arange(9.0).reshape(3, 3)
+    first = EarlierTrend((SETTINGS, replace(SETTINGS, lr=0.1)), steps, columns)
+    second = EarlierTrend((Settings(hidden=()),), steps[:2] * 10, columns[:2] + 0.5)
+    return replace(session, earlier=(first, second))
+
+
+def test_earlier_runs_come_back(tmp_path):
+    saved = with_earlier_runs(trained_session())
+    save_session(tmp_path / "s.npz", saved)
+    earlier = load_session(tmp_path / "s.npz").earlier
+    assert [t.settings for t in earlier] == [t.settings for t in saved.earlier]
+    for trend, before in zip(earlier, saved.earlier, strict=True):
+        assert trend.steps.tobytes() == before.steps.tobytes()
+        assert trend.columns.tobytes() == before.columns.tobytes()
+
+
+@pytest.mark.parametrize("changes", [
+    {"earlier_runs": np.array(9)},
+    {"earlier_runs": np.array(3)},
+    {"earlier0_steps": np.array([3.5, 1.5, 5.5])},
+    {"earlier0_steps": np.array([1.5, np.inf, 5.5])},
+    {"earlier1_columns": np.ones((2, 2))},
+    {"earlier0_settings": np.array("[]")},
+    {"earlier0_settings": np.array(json.dumps([{"hidden": "16"}]))},
+    {"earlier0_settings": np.array(json.dumps([{"hidden": [16], "lr": "fast"}]))},
+    {"earlier0_settings": np.array(json.dumps([{"hidden": [0]}]))},
+    {"earlier1_settings": np.array(json.dumps([[1, 2]]))},
+], ids=lambda c: "-".join(f"{k}={v}" for k, v in c.items())[:60])
+def test_a_damaged_earlier_run_is_refused(tmp_path, changes):
+    save_session(tmp_path / "good.npz", with_earlier_runs(trained_session()))
+    members = model_members(tmp_path / "good.npz")
+    for name, value in changes.items():
+        members[f"{name}.npy"] = stored_array(value)
+    write_zip(tmp_path / "session.npz", members)
+    refused(tmp_path / "session.npz")

@@ -314,3 +314,31 @@ def test_a_read_only_folder_keeps_the_old_session(qtbot, small_mnist, tiny_disk,
     assert "read-only" in boxes[0].text.lower()
     assert not window.isVisible()
     assert (tiny_disk / "session.npz").read_bytes() == before
+
+
+def test_earlier_runs_come_back_on_the_cost_plot(qtbot, small_mnist):
+    first = opened_window(qtbot, small_mnist)
+    train(qtbot, first, 5)
+    qtbot.waitUntil(lambda: plots_caught_up(first))  # the plot keeps the run it has drawn
+    first.controls.change(momentum=0.9)  # applies on Reset: the runs differ in it
+    focus(qtbot, first.canvas)
+    qtbot.keyClick(first.canvas, Qt.Key.Key_R)
+    train(qtbot, first, 5)
+    qtbot.waitUntil(lambda: len(first.cost_plot.earlier.runs) == 1 and plots_caught_up(first))
+    runs, names = first.cost_plot.earlier.runs, first.cost_plot.earlier.names
+    curves = [(np.array(c.xData), np.array(c.yData)) for c in first.cost_plot.earlier.curves]
+    assert len(names) == 1 and "momentum" in names[0]  # named by what differs
+    first.close()
+
+    second = opened_window(qtbot, small_mnist)
+    qtbot.waitUntil(lambda: plots_caught_up(second))
+    earlier = second.cost_plot.earlier
+    assert [r.settings for r in earlier.runs] == [r.settings for r in runs]
+    for run, before in zip(earlier.runs, runs, strict=True):
+        assert run.steps.tobytes() == before.steps.tobytes()
+        assert run.columns.tobytes() == before.columns.tobytes()
+    assert earlier.names == names
+    for curve, (x, y) in zip(earlier.curves, curves, strict=True):
+        assert np.array(curve.xData).tobytes() == x.tobytes()
+        assert np.array(curve.yData).tobytes() == y.tobytes()
+    assert second.cost_plot.clear_runs_button.isEnabled()
