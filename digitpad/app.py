@@ -22,6 +22,7 @@ from digitpad.training.trainer import Trainer
 from digitpad.ui import settings as user_settings
 from digitpad.ui.main_window import MainWindow
 from digitpad.ui.mnist_loader import MnistLoader
+from digitpad.ui.model_files import settings_to_open
 from digitpad.ui.resources import app_icon
 from digitpad.ui.training_settings import load_settings
 
@@ -44,8 +45,9 @@ def create_window(
     settings = load_settings(store)
     story = NEW_NETWORK
     if model_path is not None:
-        network, story = read_digit_model(model_path)
-        settings = story.settings or settings.with_network_of(network)
+        model = read_digit_model(model_path)
+        network, story = model
+        settings = settings_to_open(model, settings)
     else:
         network = settings.new_network(seed=0)
 

@@ -7,6 +7,7 @@ line's --model and for scripts, opens at once."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from digitpad.core.digit_model import DigitModel, read_digit_model, save_digit_model
 from digitpad.core.errors import ModelFileError
+from digitpad.core.settings import Settings
 from digitpad.ui import settings as user_settings
 from digitpad.ui.model_preview import confirm_opening
 from digitpad.ui.run_control import RunControl
@@ -22,6 +24,14 @@ from digitpad.ui.wording import sentence
 
 FILTER = "digitpad models (*.npz)"
 FOLDER_KEY = "files/modelDir"  # the folder of the last model opened or saved
+
+
+def settings_to_open(model: DigitModel, panel: Settings) -> Settings:
+    """The settings a model is opened with: those it learned with (a format-1 file does not
+    say: then the panel's), and the panel's choice of data, which is about the drawings at hand
+    rather than the model."""
+    settings = model.story.settings or panel.with_network_of(model.network)
+    return replace(settings, train_on=panel.train_on, mine_repeats=panel.mine_repeats)
 
 
 class ModelFiles:
@@ -58,15 +68,14 @@ class ModelFiles:
 
     def _open(self, path: str | Path, model: DigitModel) -> None:
         network, story = model
-        # The settings it learned with; a format-1 file does not say, so the panel's stay.
-        settings = story.settings or self._panel().with_network_of(network)
+        settings = settings_to_open(model, self._panel())
         self._controls.set_settings(settings)
         self._run.install(network, settings, story)
         whose = "its own" if story.settings else "the panel's: the file does not say"
         self._say(f"Opened {Path(path).name}: {network.describe()}, learning rate "
                   f"{settings.lr:g} ({whose}).")
 
-    def _panel(self):  # noqa: ANN202 - Settings
+    def _panel(self) -> Settings:
         return self._controls.settings() or self._controls.applied
 
     def save_model(self) -> None:

@@ -1,5 +1,6 @@
 """File → Open and Save: good models load, bad ones are explained and change nothing."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ from digitpad.core import ModelFileError, Network
 from digitpad.core.digit_model import read_digit_model, save_digit_model
 from digitpad.core.model_story import ModelStory
 from digitpad.core.presets import PRESETS
+from digitpad.ui.training_settings import default_settings
 from tests.deadlines import DEADLINE_S
 from tests.ui.window_helpers import answering_message_boxes
 
@@ -187,3 +189,13 @@ def test_the_command_lines_model_brings_its_settings(qtbot, small_mnist, tmp_pat
     qtbot.addWidget(window)
     assert window.controls.lr_spin.value() == 0.2 and window.trainer.settings == ACCURATE
     assert window.session.story_now().epochs == 15
+
+
+def test_opening_a_model_keeps_the_panels_choice_of_data(qtbot, window, tmp_path):
+    """A model trained on someone's drawings does not make this person train on theirs."""
+    path = tmp_path / "theirs.npz"
+    theirs = replace(ACCURATE, hidden=(32,), train_on="both", mine_repeats=3)
+    save_digit_model(path, theirs.new_network(), ModelStory(theirs, epochs=2, steps=600))
+    assert window.load_model(path)
+    assert window.trainer.settings.train_on == "mnist" and window.trainer.settings.lr == 0.2
+    assert window.controls.settings().mine_repeats == default_settings().mine_repeats
