@@ -42,10 +42,13 @@ def example_wishes(network: Network, image: np.ndarray, target: int | None = Non
     """Backpropagate one image (any shape with sizes[0] pixels) towards `target`, or towards the
     network's own guess when `target` is None."""
     x = np.asarray(image).reshape(1, -1)
-    outputs = np.asarray(network.forward(x), dtype=np.float64)[0]
-    guess = int(np.argmax(outputs))
-    target = guess if target is None else int(target)
-    grads = network.backprop(x, np.array([target]), l2=0.0)
+    # The weights kept when training diverged can overflow here: the inf and NaN they give
+    # are shown as the largest numbers (nan_to_num below), not warned about.
+    with np.errstate(over="ignore", invalid="ignore"):
+        outputs = np.asarray(network.forward(x), dtype=np.float64)[0]
+        guess = int(np.argmax(outputs))
+        target = guess if target is None else int(target)
+        grads = network.backprop(x, np.array([target]), l2=0.0)
     wishes = [np.nan_to_num(-np.asarray(d[0], dtype=np.float64)) for d in grads.deltas]
     neuron = int(np.argmax(np.abs(wishes[0])))
     # One example, so ∂c/∂W¹ is xᵀδ¹: its column j is x·δ¹ⱼ, one value per pixel.
