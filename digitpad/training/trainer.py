@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from digitpad.core.diagnosis import EpochScore, Finding, RunHistory, diagnose, probe_inputs
 from digitpad.core.errors import DivergedError
+from digitpad.core.evaluation import Answers
 from digitpad.core.network import Network
 from digitpad.core.settings import Settings
 from digitpad.core.sgd import SGD, Epoch, Step
@@ -69,6 +70,9 @@ class EpochResult:
     # (10, 10) int counts on the test set: row = true digit, column = the network's answer.
     # Left out of == and hash(): comparing arrays there would raise.
     confusion: np.ndarray | None = field(default=None, compare=False)
+    # Each test digit's answer and how sure it was, behind the matrix's counts (about 90 KB):
+    # kept for the newest epoch only.
+    answers: Answers | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -356,8 +360,10 @@ class Trainer:
             if scored is not None:
                 test = scored.test
                 result = EpochResult(scored.epoch, scored.step, test.cost, test.accuracy,
-                                     test.confusion)
+                                     test.confusion, test.answers)
                 with self._cond:
+                    if self._epochs:  # memory stays bounded: older epochs keep their counts
+                        self._epochs[-1] = replace(self._epochs[-1], answers=None)
                     self._epochs.append(result)
         stopping = not (self._running or self._pending_steps)  # paused, or a single step
         if stopping or time.monotonic() >= self._diagnosis_due:

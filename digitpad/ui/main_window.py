@@ -31,6 +31,7 @@ from digitpad.core.settings import Settings
 from digitpad.training.trainer import Failure, Trainer
 from digitpad.ui import model_dialogs
 from digitpad.ui.backprop_view import BackpropView
+from digitpad.ui.cell_opener import CellOpener
 from digitpad.ui.diagnosis_display import DiagnosisDisplay
 from digitpad.ui.draw_panel import DrawPanel
 from digitpad.ui.gradient_plot import GradientPlot
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
             lambda i: session.refresh(self.inspector_views[i].show_frame))
         session.training_stopped.connect(self._show_training_error)
         self.learn_digit = self._learn_digit()
+        self.cell_opener = CellOpener(self)  # test digits behind the confusion matrix's cells
         self.canvas.digit_key_pressed.connect(self.keep_drawing)
         self.my_digits_view.drawing_chosen.connect(self.canvas.set_strokes)
         self.controls.settings_changed.connect(self.trainer.change_settings)
