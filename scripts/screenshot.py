@@ -127,7 +127,7 @@ def main() -> int:
         window.controls.set_settings(Settings(hidden=(16, 16, 16, 16, 16), activation="sigmoid",
                                               output="sigmoid", cost="quadratic", lr=0.05))
         window.reset_network()
-    window.toggle_training()
+    window.run.toggle_training()
     run_for(args.seconds / 2)
 
     canvas = window.canvas
@@ -149,7 +149,7 @@ def main() -> int:
         window.inspectors.setCurrentIndex(args.tab - 1)
         run_for(0.5)
     if args.learn:
-        window.toggle_training()
+        window.run.toggle_training()
         run_for(0.5)
         QTest.mouseClick(window.findChild(QPushButton, "learnTenButton"),
                          Qt.MouseButton.LeftButton)
