@@ -3,8 +3,8 @@ a terminal.
 
     digitpad [gui] [--model PATH]
     digitpad train [--preset video|accurate] [network and training options] [--save PATH]
-                   [--force] [--json]
-    digitpad eval --model PATH [--data DIR] [--json]
+                   [--model PATH] [--with-mine [K]] [--force] [--json]
+    digitpad eval --model PATH [--mine] [--data DIR] [--json]
     digitpad predict --model PATH IMAGE [IMAGE ...]
     digitpad gradcheck [network options]
     digitpad lr-find [network options] [--batch N] [--momentum F] [--steps N] [--json]
@@ -24,6 +24,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import digitpad
@@ -128,40 +129,50 @@ def build_parser() -> ArgumentParser:
     parser.set_defaults(run=run_gui)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    gui = commands.add_parser("gui", help="open the app (the default)")
+    gui = add_command(commands, "gui", run_gui, help="open the app (the default)")
     gui.add_argument("--model", metavar="PATH", dest="gui_model",
                      help="start from this saved network")
-    gui.set_defaults(run=run_gui)
 
-    train = commands.add_parser(
-        "train", help="train a network on MNIST",
+    train = add_command(
+        commands, "train", run_train, help="train a network on MNIST (and my digits)",
         description="Train a network on MNIST with mini-batch gradient descent. The preset "
         "gives every setting; options override single ones.")
     add_network_options(train)
     for name in TRAINING_SETTINGS:
         add_setting_option(train, name)
     add_data_option(train)
+    train.add_argument("--model", metavar="PATH",
+                       help="go on training this saved network (its shape stays), rather than "
+                       "a new one: fine-tuning")
+    train.add_argument("--with-mine", nargs="?", type=int, const=Settings().mine_repeats,
+                       metavar="K", help="train on my digits too: their training part (not the "
+                       "held-out drawings) K times per epoch (default "
+                       f"{Settings().mine_repeats}); the held-out part is measured after every "
+                       "epoch as 'your handwriting'")
+    train.set_defaults(preset=None)  # with --model: the preset of the model's kind of network
     train.add_argument("--save", metavar="PATH", help="save the trained network (.npz)")
     train.add_argument("--force", action="store_true",
                        help="let a run that failed (diverged, stuck at chance) replace the "
                        "file given to --save")
     train.add_argument("--json", action="store_true", help="print one JSON object per epoch")
-    train.set_defaults(run=run_train)
 
-    evaluate = commands.add_parser("eval", help="test a saved network on the MNIST test set")
+    evaluate = add_command(commands, "eval", run_eval,
+                           help="test a saved network on the MNIST test set")
     evaluate.add_argument("--model", metavar="PATH", required=True)
+    evaluate.add_argument("--mine", action="store_true",
+                          help="test on the held-out part of my digits (never trained on) "
+                          "instead of MNIST's test set")
     add_data_option(evaluate)
     evaluate.add_argument("--json", action="store_true",
                           help="print a JSON object with accuracy, cost and confusion matrix")
-    evaluate.set_defaults(run=run_eval)
 
-    predict = commands.add_parser("predict", help="read the digit in PNG or JPEG images")
+    predict = add_command(commands, "predict", run_predict,
+                          help="read the digit in PNG or JPEG images")
     predict.add_argument("--model", metavar="PATH", required=True)
     predict.add_argument("images", nargs="+", metavar="IMAGE")
-    predict.set_defaults(run=run_predict)
 
-    gradcheck = commands.add_parser(
-        "gradcheck", help="compare backprop with numerical derivatives",
+    gradcheck = add_command(
+        commands, "gradcheck", run_gradcheck, help="compare backprop with numerical derivatives",
         description="Check backprop's gradient against central differences "
         "(C(w+e) - C(w-e)) / 2e, in float64, on a few random examples.")
     add_network_options(gradcheck)
@@ -169,10 +180,10 @@ def build_parser() -> ArgumentParser:
                            help="random examples in the batch (default 10)")
     gradcheck.add_argument("--params", type=int, default=200, metavar="N",
                            help="parameters checked per layer at most, sampled (default 200)")
-    gradcheck.set_defaults(run=run_gradcheck)
 
-    lr_find = commands.add_parser(
-        "lr-find", help="propose a learning rate (a learning-rate range test)",
+    lr_find = add_command(
+        commands, "lr-find", run_lr_find,
+        help="propose a learning rate (a learning-rate range test)",
         description="Train a copy of a new network for one mini-batch at each of STEPS rates "
         "growing exponentially from 0.0001 to 100, and propose a tenth of the rate at which "
         "the cost, averaged, was lowest.")
@@ -184,10 +195,10 @@ def build_parser() -> ArgumentParser:
     add_data_option(lr_find)
     lr_find.add_argument("--json", action="store_true",
                          help="print one JSON object per rate tried, then the proposal")
-    lr_find.set_defaults(run=run_lr_find)
 
-    samples = commands.add_parser(
-        "samples", help="your own drawings, kept in the app with the keys 0-9",
+    samples = add_command(
+        commands, "samples", run_samples,
+        help="your own drawings, kept in the app with the keys 0-9",
         description="'My digits': the drawings you kept in the app by pressing their digit key "
         "on the canvas, stored as the network sees them (28x28, MNIST-style) in digitpad.sqlite "
         "in the data folder. Without an action: how many there are of each digit, and how many "
@@ -197,43 +208,45 @@ def build_parser() -> ArgumentParser:
               "       %(prog)s synthetic DIR [--png] [--count N] [--seed N] [--json]")
     samples.add_argument("--json", action="store_true",
                          help='print {"count": N, "per_digit": [10 counts]}')
-    samples.set_defaults(run=run_samples)
     actions = samples.add_subparsers(title="actions", metavar="ACTION", prog="digitpad samples")
-    export = actions.add_parser(
-        "export", help="write them as a standard IDX pair (as MNIST is distributed)",
+    export = add_command(
+        actions, "export", run_samples_export,
+        help="write them as a standard IDX pair (as MNIST is distributed)",
         description="Write my digits into DIR as my-digits-images-idx3-ubyte and "
         "my-digits-labels-idx1-ubyte (uncompressed IDX, readable by MNIST tools).")
-    export.add_argument("directory", metavar="DIR", help="folder to write to (created if need be)")
-    export.add_argument("--png", action="store_true",
-                        help="also write each drawing as DIR/png/<digit>/<index>.png")
-    export.set_defaults(run=run_samples_export)
-    import_ = actions.add_parser(
-        "import", help="add drawings: an exported IDX pair, or a folder of pictures",
+    add_folder_options(export, "drawing")
+    import_ = add_command(
+        actions, "import", run_samples_import,
+        help="add drawings: an exported IDX pair, or a folder of pictures",
         description="Add the drawings in PATH to my digits: a folder holding "
         "my-digits-images-idx3-ubyte and my-digits-labels-idx1-ubyte (gzipped or not), or a "
         "folder of pictures (PNG, JPEG, ...) each in a sub-folder named after its digit "
         "(PATH/3/a.png) or with a name that starts with it (PATH/3-a.png). All of them are "
         "added, or none; the same drawings are not added twice.")
     import_.add_argument("path", metavar="PATH")
-    import_.set_defaults(run=run_samples_import)
-    synthetic = actions.add_parser(
-        "synthetic", help="write digits drawn from strokes in many hands, to look at",
+    synthetic = add_command(
+        actions, "synthetic", run_samples_synthetic,
+        help="write digits drawn from strokes in many hands, to look at",
         description="Write digits the way the accurate preset's training draws them (the "
         "styles of many writing traditions, each in a random writer's hand, rasterized like "
         "the canvas) into DIR as an IDX pair named like an export, so `samples import DIR` "
         "could add them to my digits.")
-    synthetic.add_argument("directory", metavar="DIR",
-                           help="folder to write to (created if need be)")
-    synthetic.add_argument("--png", action="store_true",
-                           help="also write each digit as DIR/png/<digit>/<index>.png")
+    add_folder_options(synthetic, "digit")
     synthetic.add_argument("--count", type=int, default=200, metavar="N",
                            help="how many (default 200: the digits and their styles in turn)")
     synthetic.add_argument("--seed", type=int, default=0, help="the same seed, the same digits")
-    synthetic.set_defaults(run=run_samples_synthetic)
     for action in (export, import_, synthetic):  # --json also after the action
         action.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                             help="print the outcome as one JSON object")
     return parser
+
+
+def add_command(commands: argparse._SubParsersAction, name: str,
+                run: Callable[[argparse.Namespace], int], **options: str) -> ArgumentParser:
+    """The command `name` (options: its help, description, usage), carried out by `run`."""
+    command = commands.add_parser(name, **options)
+    command.set_defaults(run=run)
+    return command
 
 
 def add_network_options(parser: argparse.ArgumentParser) -> None:
@@ -265,17 +278,27 @@ def add_data_option(parser: argparse.ArgumentParser) -> None:
                         help="folder with the four MNIST IDX files (default: the bundled copy)")
 
 
-def settings_from(args: argparse.Namespace) -> Settings:
-    """The chosen preset with every setting that was given as an option put in its place."""
+def add_folder_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """DIR, the folder written to, and --png for a picture of each `what` in it too."""
+    parser.add_argument("directory", metavar="DIR", help="folder to write to (created if need be)")
+    parser.add_argument("--png", action="store_true",
+                        help=f"also write each {what} as DIR/png/<digit>/<index>.png")
+
+
+def settings_from(args: argparse.Namespace, preset: Settings | None = None) -> Settings:
+    """The chosen preset (or `preset`) with every setting given as an option in its place."""
     from dataclasses import replace
 
     changes = {name: getattr(args, name) for name in ABOUT
                if getattr(args, name, None) is not None}
     if args.hidden is not None:
         changes["hidden"] = parse_hidden(args.hidden)
+    if getattr(args, "with_mine", None) is not None:
+        changes.update(train_on="both", mine_repeats=args.with_mine)
     if args.seed < 0:
         raise SettingsError(f"the seed must be 0 or more, not {args.seed}")
-    return replace(PRESETS[args.preset], **changes)  # checked: SettingsError if it cannot work
+    base = preset or PRESETS[args.preset or "video"]
+    return replace(base, **changes)  # checked: SettingsError if it cannot work
 
 
 # ---- digitpad [gui] -------------------------------------------------------------------------
@@ -312,19 +335,20 @@ def check_display() -> None:
 def run_train(args: argparse.Namespace) -> int:
     from digitpad.core import storage
     from digitpad.core.diagnosis import Recorder, diagnose, probe_inputs
+    from digitpad.core.digit_model import save_digit_model
     from digitpad.core.errors import DivergedError
     from digitpad.core.mnist import load_mnist
     from digitpad.core.training_run import train_epochs
     from digitpad.progress_bar import ProgressBar
 
     # Everything that can be checked is checked before minutes of training.
-    settings = settings_from(args)
+    settings, network, story = starting_point(args)
     if args.save:
         storage.check_writable(args.save)
     data = load_mnist(args.data)
-    network = settings.new_network(args.seed)
+    mine = my_digits_to_train_on(settings)
     if not args.json:
-        print(f"training {network.describe()}")
+        print(f"training {network.describe()}" + (f", from {args.model}" if args.model else ""))
         print(f"  learning rate {settings.lr:g} ({settings.schedule}), batch {settings.batch}, "
               f"momentum {settings.momentum:g}, L2 {settings.l2:g}, "
               f"augmentation {'on' if settings.augment else 'off'}, {settings.epochs} epochs, "
@@ -335,6 +359,14 @@ def run_train(args: argparse.Namespace) -> int:
             count = hands_count(len(data.train_labels), settings.synthetic)
             print(f"  {settings.synthetic:.0%} of every epoch synthesized: {count:,} digits "
                   "drawn from strokes in many hands, made first", flush=True)
+        if mine is not None:
+            print(f"  my digits: {plural(len(mine[0].labels), 'drawing')} to train on, each "
+                  f"{settings.mine_repeats} times per epoch; "
+                  f"{plural(len(mine[1].labels), 'held-out drawing')} to measure your "
+                  "handwriting", flush=True)
+    if mine is not None and not len(mine[1].labels):
+        print("digitpad: note: none of my digits is held out yet (one in five of each digit "
+              "is), so your handwriting is not measured", file=sys.stderr)
 
     bar = ProgressBar(sys.stderr, settings.epochs, settings.batch) if sys.stderr.isatty() else None
     on_batch = None if bar is None else (lambda p: bar.update(*p))
@@ -347,7 +379,7 @@ def run_train(args: argparse.Namespace) -> int:
     threads = use_cores(network, settings.batch, running=0)
     try:
         for report in train_epochs(network, data, settings, args.seed, on_batch,
-                                   recorder.step):
+                                   recorder.step, mine):
             epoch = report.epoch
             if bar is not None:
                 bar.clear()
@@ -359,7 +391,11 @@ def run_train(args: argparse.Namespace) -> int:
         seconds = time.perf_counter() - started
         if args.save:
             check_may_replace(args.save, findings, args.force)
-            network.save(args.save)  # atomic: a file is either the old one or the new one
+            # With its story: the settings, epochs and score it was trained to. Atomic: the
+            # file is either the old one or the new one.
+            save_digit_model(args.save, network, story.continued(
+                settings, report.epoch, recorder.steps, report.test_accuracy,
+                report.mine_accuracy))
     except KeyboardInterrupt as stop:
         if bar is not None:
             bar.clear()
@@ -373,14 +409,96 @@ def run_train(args: argparse.Namespace) -> int:
         raise
     if args.json:
         print(json.dumps({"test_accuracy": report.test_accuracy, "test_cost": report.test_cost,
-                          "epochs": report.epoch, "seconds": round(seconds, 2),
-                          "model": args.save}), flush=True)
+                          **mine_score(report), "epochs": report.epoch,
+                          "seconds": round(seconds, 2), "model": args.save}), flush=True)
     else:
         print(f"test accuracy {report.test_accuracy:.2%} after {report.epoch} epochs "
               f"({seconds:.1f} s)")
+        if report.mine_count:
+            print(f"your handwriting {report.mine_accuracy:.2%} of "
+                  f"{plural(report.mine_count, 'held-out drawing')} of my digits")
         if args.save:
             print(f"saved to {args.save}")
     return 0
+
+
+def starting_point(args: argparse.Namespace):  # noqa: ANN201 - (Settings, Network, ModelStory)
+    """The settings, the network and its story a run starts from: a new network of the
+    options' shape, or with --model the saved one, which keeps its shape (the options may not
+    change it) and, unless --preset says otherwise, the learning settings saved with it."""
+    from digitpad.core.digit_model import read_digit_model
+    from digitpad.core.errors import DigitpadError
+    from digitpad.core.model_story import NEW_NETWORK
+    from digitpad.core.paths import shown
+
+    if args.model is None:
+        settings = settings_from(args)
+        return settings, settings.new_network(args.seed), NEW_NETWORK
+    network, story = read_digit_model(args.model)
+    if args.preset:
+        its_own = PRESETS[args.preset].with_network_of(network)
+    else:
+        its_own = story.settings or preset_like(network).with_network_of(network)
+    settings = settings_from(args, its_own)
+    changed = [f"--{name}" for name in ("hidden", "activation", "output", "cost")
+               if getattr(settings, name) != getattr(its_own, name)]
+    if changed:
+        raise DigitpadError(f"{shown(args.model)} holds a {network.describe()} network, and "
+                            f"going on from it keeps that network: leave out {' '.join(changed)}")
+    return settings, network, story
+
+
+def preset_like(network) -> Settings:  # noqa: ANN001 - a Network
+    """The preset that builds networks like this one (its learning settings suit it), else
+    the video's with this network's shape."""
+    for preset in PRESETS.values():
+        if preset.with_network_of(network) == preset:
+            return preset
+    return PRESETS["video"]
+
+
+def my_digits_to_train_on(settings: Settings):  # noqa: ANN201 - (Samples, Samples) or None
+    """My digits (to train on, held out) if the settings train on them; DataError if there are
+    too few."""
+    from digitpad.core.training_set import check_enough_to_train
+
+    if settings.train_on == "mnist":
+        return None
+    mine = read_my_digits()
+    check_enough_to_train(mine[0])
+    return mine
+
+
+def read_my_digits():  # noqa: ANN201 - (Samples, Samples)
+    """My digits, split into (to train on, held out); DataError if there are none."""
+    from digitpad.core.my_digits import is_started
+    from digitpad.data_dir import user_data_dir
+
+    if not is_started(user_data_dir()):  # looking creates nothing
+        raise no_drawings_error()
+    with open_my_digits() as store:
+        mine = store.split()
+        warn_damaged(store)
+    if not len(mine[0].labels) + len(mine[1].labels):
+        raise no_drawings_error()
+    return mine
+
+
+def no_drawings_error():  # noqa: ANN201 - a DataError
+    from digitpad.core.errors import DataError
+    from digitpad.core.paths import shown
+    from digitpad.core.training_set import NO_DRAWINGS_HINT
+    from digitpad.data_dir import my_digits_path
+
+    return DataError(f"there are no drawings in my digits yet ({shown(my_digits_path())}): "
+                     f"{NO_DRAWINGS_HINT}")
+
+
+def mine_score(report) -> dict:  # noqa: ANN001 - an EpochReport
+    """The score on my digits' held-out part, for a JSON line (nothing if none was measured)."""
+    if not report.mine_count:
+        return {}
+    return {"mine_accuracy": report.mine_accuracy, "mine_count": report.mine_count}
 
 
 def use_cores(network, batch: int, running: int) -> int:  # noqa: ANN001 - a Network
@@ -398,11 +516,13 @@ def print_epoch(report, epochs: int, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"epoch": report.epoch, "epochs": epochs, "lr": report.lr,
                           "cost": report.cost, "test_accuracy": report.test_accuracy,
-                          "test_cost": report.test_cost, "seconds": round(report.seconds, 3)}),
-              flush=True)
+                          "test_cost": report.test_cost, **mine_score(report),
+                          "seconds": round(report.seconds, 3)}), flush=True)
     else:
+        mine = (f"your handwriting {report.mine_accuracy:.2%}  " if report.mine_count
+                else "")
         print(f"epoch {report.epoch:>{len(str(epochs))}}/{epochs}  lr {report.lr:<8.4g} "
-              f"cost {report.cost:.4f}  test accuracy {report.test_accuracy:.2%}  "
+              f"cost {report.cost:.4f}  test accuracy {report.test_accuracy:.2%}  {mine}"
               f"({report.seconds:.1f} s)", flush=True)
 
 
@@ -449,25 +569,68 @@ def check_may_replace(path: str, findings, force: bool) -> None:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from digitpad.core.digit_model import load_digit_model
+    from digitpad.core.digit_model import read_digit_model
     from digitpad.core.evaluation import CHUNK, evaluate
     from digitpad.core.mnist import load_mnist
+    from digitpad.core.model_story import UNKNOWN
 
-    network = load_digit_model(args.model)
+    network, story = read_digit_model(args.model)
+    if args.mine:
+        return eval_mine(args, network)
     data = load_mnist(args.data)
     use_cores(network, CHUNK, running=0)
     result = evaluate(network, data.test_images, data.test_labels)
     if args.json:
         print(json.dumps({"model": args.model, "test_accuracy": result.accuracy,
                           "test_cost": result.cost, "examples": result.count,
-                          "confusion": result.confusion.tolist()}))
+                          "confusion": result.confusion.tolist(),
+                          "story": None if story == UNKNOWN else story.as_json()}))
         return 0
     print(f"{args.model}: {network.describe()}")
     print(f"test accuracy {result.accuracy:.2%} ({int(result.confusion.trace())} of "
           f"{result.count}), cost {result.cost:.4f}")
     print()
+    print(story_lines(story))
+    print()
     print(confusion_table(result.confusion))
     return 0
+
+
+def eval_mine(args: argparse.Namespace, network) -> int:  # noqa: ANN001 - a Network
+    """How well `network` reads the held-out part of my digits (never trained on)."""
+    from digitpad.core.errors import DataError
+    from digitpad.core.evaluation import evaluate
+
+    train, held_out = read_my_digits()
+    if not len(held_out.labels):
+        raise DataError(f"none of my {plural(len(train.labels), 'drawing')} is held out yet: "
+                        "one in five of each digit is (the 3rd, 8th, ...), so keep a few more "
+                        "of each digit to measure how well a network reads your hand")
+    result = evaluate(network, held_out.images, held_out.labels)
+    right = int(result.confusion.trace())
+    if args.json:
+        print(json.dumps({"model": args.model, "mine_accuracy": result.accuracy,
+                          "mine_cost": result.cost, "examples": result.count,
+                          "confusion": result.confusion.tolist()}))
+        return 0
+    print(f"{args.model}: {network.describe()}")
+    print(f"your handwriting: {result.accuracy:.2%} of the held-out part of my digits right "
+          f"({right} of {result.count}), cost {result.cost:.4f}")
+    print()
+    print(confusion_table(result.confusion))
+    return 0
+
+
+def story_lines(story) -> str:  # noqa: ANN001 - a ModelStory
+    """What the model file says of how it was trained, or that it says nothing."""
+    from digitpad.core.model_story import UNKNOWN
+
+    if story == UNKNOWN:
+        return "its story: not in the file (format 1, saved by an older digitpad)"
+    rows = story.described()
+    width = max(len(what) for what, _ in rows)
+    return "\n".join(["its story, as saved with it:",
+                      *(f"  {what:<{width}}  {how}" for what, how in rows)])
 
 
 def confusion_table(confusion) -> str:
@@ -673,10 +836,8 @@ def plural(n: int, noun: str) -> str:
 
 
 def run_samples_export(args: argparse.Namespace) -> int:
-    from digitpad.core.errors import DataError
     from digitpad.core.my_digits import is_started
-    from digitpad.core.paths import shown
-    from digitpad.data_dir import my_digits_path, user_data_dir
+    from digitpad.data_dir import user_data_dir
 
     samples = None
     if is_started(user_data_dir()):
@@ -684,8 +845,7 @@ def run_samples_export(args: argparse.Namespace) -> int:
             samples = store.samples()
             warn_damaged(store)
     if samples is None or not len(samples.labels):
-        raise DataError(f"there are no drawings in my digits yet ({shown(my_digits_path())}): "
-                        "in the app, draw a digit and press its key on the canvas to keep it")
+        raise no_drawings_error()
     return write_idx_and_pngs(samples, args, ("exported", "exported"), "drawing")
 
 

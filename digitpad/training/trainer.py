@@ -19,7 +19,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from digitpad.core.diagnosis import EpochScore, Finding, RunHistory, diagnose, probe_inputs
-from digitpad.core.errors import DivergedError
+from digitpad.core.errors import DataError, DivergedError
 from digitpad.core.evaluation import Answers
 from digitpad.core.network import Network
 from digitpad.core.settings import Settings
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from digitpad.core.mnist import Mnist
+    from digitpad.core.samples import Samples
 
 # How often the worker refreshes the weight copy the GUI predicts with.
 SNAPSHOT_INTERVAL_S = 1 / 30
@@ -46,6 +47,7 @@ HISTORY_STEPS = 1 << 17
 # What can stop training by itself (Failure.kind).
 DIVERGED = "diverged"  # the cost became NaN or infinite; the last good weights are kept
 OUT_OF_MEMORY = "out of memory"
+NO_DATA = "no data"  # too few of my digits to train on (DataError's sentence is the detail)
 UNEXPECTED = "unexpected"  # a bug: its type and text are in Failure.detail, the log has more
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,8 @@ class EpochResult:
     # (10, 10) int counts on the test set: row = true digit, column = the network's answer.
     # Left out of == and hash(): comparing arrays there would raise.
     confusion: np.ndarray | None = field(default=None, compare=False)
+    mine_accuracy: float | None = None  # on my digits' held-out part (None: none held out)
+    mine_count: int = 0  # held-out drawings measured
     # Each test digit's answer and how sure it was, behind the matrix's counts (about 90 KB):
     # kept for the newest epoch only.
     answers: Answers | None = field(default=None, compare=False)
@@ -89,6 +93,7 @@ class Snapshot:
     is_running: bool
     error: Failure | None  # why training stopped by itself
     findings: tuple[Finding, ...] = ()  # the run's diagnosis, most urgent first (core.diagnosis)
+    mine_held_out: int = 0  # held-out drawings of my digits, measured after every epoch
 
     @property
     def diverged(self) -> bool:
@@ -129,6 +134,19 @@ class _History:
         self.norms[kept] = norms
         self.count += 1
 
+    @classmethod
+    def restored(cls, history: RunHistory) -> _History:
+        """The records of a saved run (at most twice HISTORY_STEPS steps), to go on from."""
+        kept, layers = history.grad_norms.shape
+        records = cls(layers)
+        capacity = max(len(records.costs), 1 << max(kept - 1, 0).bit_length())
+        records.costs = np.empty(capacity, dtype=np.float32)
+        records.norms = np.empty((capacity, layers), dtype=np.float32)
+        records.costs[:kept], records.norms[:kept] = history.costs, history.grad_norms
+        records.dropped = history.first_step - 1
+        records.count = records.dropped + kept
+        return records
+
     def recorded(self) -> tuple[np.ndarray, np.ndarray]:
         """Views of the kept costs and gradient norms."""
         kept = self.count - self.dropped
@@ -153,6 +171,7 @@ class Trainer:
         self._busy = False
         self._closed = False
         self._data: Mnist | None = None
+        self._mine: tuple[Samples, Samples] | None = None
         self._install(network)
         if data is not None:
             self.set_data(data)
@@ -207,6 +226,7 @@ class Trainer:
                 is_running=self._running,
                 error=self._error,
                 findings=self._findings,
+                mine_held_out=0 if self._mine is None else len(self._mine[1].labels),
             )
 
     # ---- controls (any thread) --------------------------------------------------------------
@@ -217,9 +237,18 @@ class Trainer:
             self._data, self._probe = data, probe
             self._start_loop()
 
+    def set_my_digits(self, mine: tuple[Samples, Samples] | None) -> None:
+        """My digits (to train on, held out), as MyDigits.split() gives them: trained on if the
+        settings say so, the held-out part measured after every epoch. New drawings join at the
+        start of the next epoch."""
+        with self._cond:
+            self._mine = mine
+            if self._sgd is not None:
+                self._sgd.mine = mine
+
     def change_settings(self, settings: Settings) -> None:
-        """Train with the learning rate, batch size and augmentation of `settings` from the next
-        step on. The other settings describe the whole run: they change with reset()."""
+        """Train with the learning rate, batch size, augmentation and data of `settings` from the
+        next step on. The other settings describe the whole run: they change with reset()."""
         with self._cond:
             self._settings = self._settings.with_step_settings_of(settings)
 
@@ -246,9 +275,12 @@ class Trainer:
             self._error = None
             self._cond.notify_all()
 
-    def reset(self, network: Network, settings: Settings | None = None) -> None:
+    def reset(self, network: Network, settings: Settings | None = None,
+              history: RunHistory | None = None, confusion: np.ndarray | None = None) -> None:
         """Pause and start over with `network` (new random weights, or new settings), and with
-        `settings` if given."""
+        `settings` if given. With `history` (and the last epoch's `confusion`), go on with a
+        saved run instead: its steps and epochs are this run's, and the next step follows them.
+        """
         with self._cond:
             self._running = False
             self._pending_steps = 0
@@ -257,7 +289,17 @@ class Trainer:
                 self._cond.wait()
             if settings is not None:
                 self._settings = settings
-            self._install(network)
+            self._install(network, history, confusion)
+
+    def run_history(self) -> tuple[RunHistory, np.ndarray | None]:
+        """This run as the plots show it (the kept steps' costs and gradient sizes, every
+        epoch's test score; arrays never written again) and the last epoch's confusion matrix.
+        """
+        with self._cond:
+            costs, norms = self._history.recorded()
+            epochs = [EpochScore(e.step, e.test_accuracy, e.test_cost) for e in self._epochs]
+            confusion = self._epochs[-1].confusion if self._epochs else None
+            return RunHistory(costs, norms, epochs, self._history.dropped + 1), confusion
 
     def adjust(self, change: Callable[[Network], T]) -> T:
         """Run change(network) on the trained network between two steps, training paused (a
@@ -296,14 +338,22 @@ class Trainer:
 
     # ---- the worker -------------------------------------------------------------------------
 
-    def _install(self, network: Network) -> None:
+    def _install(self, network: Network, history: RunHistory | None = None,
+                 confusion: np.ndarray | None = None) -> None:
         self._network = network
         self._published = network.copy()
         self._published_at = time.monotonic()
-        self._published_step = 0
-        self._history = _History(len(network.weights))
-        self._epochs: list[EpochResult] = []
-        self._epoch, self._epoch_fraction = 0, 0.0
+        if history is None:
+            self._history = _History(len(network.weights))
+            self._epochs: list[EpochResult] = []
+        else:
+            self._history = _History.restored(history)
+            last = len(history.epochs) - 1
+            self._epochs = [EpochResult(n + 1, e.step, e.test_cost, e.test_accuracy,
+                                        confusion if n == last else None)
+                            for n, e in enumerate(history.epochs)]
+        self._published_step = self._history.count
+        self._epoch, self._epoch_fraction = len(self._epochs), 0.0
         self._speed = 0.0
         self._error: Failure | None = None
         self._findings: tuple[Finding, ...] = ()
@@ -312,8 +362,10 @@ class Trainer:
 
     def _start_loop(self) -> None:
         """A new SGD loop for the network and data (none until there is data)."""
+        # Numbered on from the steps and epochs done: a restored run goes on from its own.
         self._sgd = None if self._data is None else SGD(
-            self._network, self._data, self._settings, self._seed)
+            self._network, self._data, self._settings, self._seed, self._mine,
+            steps_done=self._history.count, epochs_done=self._epoch)
         self._events: Iterator[Step | Epoch] | None = None if self._sgd is None else iter(self._sgd)
 
     def _interrupt(self) -> None:
@@ -358,9 +410,10 @@ class Trainer:
         if step.ends_epoch:
             scored = next(self._events, None)  # None if a reset or close interrupted it
             if scored is not None:
-                test = scored.test
+                test, mine = scored.test, scored.mine
                 result = EpochResult(scored.epoch, scored.step, test.cost, test.accuracy,
-                                     test.confusion, test.answers)
+                                     test.confusion, None if mine is None else mine.accuracy,
+                                     0 if mine is None else mine.count, test.answers)
                 with self._cond:
                     if self._epochs:  # memory stays bounded: older epochs keep their counts
                         self._epochs[-1] = replace(self._epochs[-1], answers=None)
@@ -373,12 +426,8 @@ class Trainer:
 
     def _diagnose(self) -> None:
         """Diagnose the run so far (on the worker, between steps: the network holds still)."""
-        with self._cond:
-            costs, norms = self._history.recorded()  # views that are never written again
-            first_step = self._history.dropped + 1
-            epochs = [EpochScore(e.step, e.test_accuracy, e.test_cost) for e in self._epochs]
-            settings = self._settings
-        history = RunHistory(costs, norms, epochs, first_step)
+        history, _ = self.run_history()  # views that are never written again
+        settings = self.settings
         started = time.monotonic()
         try:
             findings = tuple(diagnose(self._network, history, self._probe, settings))
@@ -397,6 +446,8 @@ class Trainer:
             failure = Failure(DIVERGED, step, str(error))
         elif isinstance(error, MemoryError):
             failure = Failure(OUT_OF_MEMORY, step)
+        elif isinstance(error, DataError):
+            failure = Failure(NO_DATA, step, str(error))
         else:  # a bug
             log.error("training step %d failed", step, exc_info=error)
             failure = Failure(UNEXPECTED, step, f"{type(error).__name__}: {error}")
