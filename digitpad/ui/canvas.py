@@ -124,8 +124,7 @@ def _grid(width: float, height: float, ratio: float, rows: int, cols: int, alpha
 
 
 def _resampled(picture: np.ndarray, size: int) -> np.ndarray:
-    """A square image as size × size, each new pixel the old pixel under its centre: 28×28 to
-    112×112 repeats each pixel 4×4 times, exactly."""
+    """A square image as size × size, each new pixel the old one under its centre (exact 4×4)."""
     rows = ((np.arange(size) + 0.5) * len(picture) / size).astype(int)
     return picture[np.ix_(rows, rows)]
 
@@ -420,8 +419,7 @@ class Canvas(OwnKeys, QWidget):
         painter.setFont(self.font())
         margin = painter.fontMetrics().height() * 0.4
         text_rect = rect.adjusted(margin, margin, -margin, -margin)
-        flags = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
-                    | Qt.TextFlag.TextWordWrap)
+        flags = int(Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap)
         bounds = painter.boundingRect(text_rect, flags, self.caption)
         band = QRectF(rect.left(), rect.top(), rect.width(), bounds.height() + 2 * margin)
         painter.fillRect(band, QColor(0, 0, 0, 170))
