@@ -6,7 +6,7 @@ mixes up stand out: 4 and 9, 3 and 5, 7 and 2. Beside each row: how often that d
 
 The widget only draws what the trainer measured after each epoch (EpochResult.confusion).
 Click a cell: the test digits behind it are listed beside the matrix (ui/cell_digits.py; which
-ones is core's, and ui/test_mistakes.py fills the list and opens a digit on the canvas).
+ones is core's, and ui/cell_opener.py fills the list and opens a digit on the canvas).
 """
 
 from __future__ import annotations
