@@ -16,6 +16,8 @@ anew and the network is scored on the test set, which it never trains on.
 
 With `settings.synthetic`, digits drawn from strokes in many hands (core.hands) join the
 training set when the loop starts, that share of every epoch; the test set stays MNIST's.
+Making them takes seconds: the loop yields a Synthesized event after every few hundred, so
+that a caller can show how far it is, or stop (a paused loop goes on where it stopped).
 
 The settings are read before every step: assign `sgd.settings` between two steps to change the
 learning rate, the batch size or the augmentation from the next one on (training_run's
@@ -37,7 +39,7 @@ import numpy as np
 from digitpad.core.augment import augment
 from digitpad.core.batches import ShuffledBatches
 from digitpad.core.evaluation import Evaluation, evaluations
-from digitpad.core.hands import hands_count, with_hands
+from digitpad.core.hands import HandsInTheMaking, hands_count
 from digitpad.core.mnist import Mnist, as_inputs
 from digitpad.core.network import Network
 from digitpad.core.settings import Settings
@@ -61,6 +63,13 @@ class Step(NamedTuple):
         return self.done == self.total
 
 
+class Synthesized(NamedTuple):
+    """More digits in many hands were made for the training set, before the first step."""
+
+    made: int  # digits made so far
+    total: int  # digits to make
+
+
 class Epoch(NamedTuple):
     """An epoch ended, and the network was scored on the test set."""
 
@@ -79,20 +88,25 @@ class SGD:
         self.steps = 0  # done so far
         # The training set: MNIST's, and digits in many hands if the settings ask for them.
         # Those are made when the loop starts (seconds of work, on the caller's thread).
-        self._share, self._seed, self._training = settings.synthetic, seed, data
+        self._training = data
+        self._hands = HandsInTheMaking(data, settings.synthetic, seed)
         examples = len(data.train_labels)
-        self._batches = ShuffledBatches(examples + hands_count(examples, self._share), seed)
+        self._batches = ShuffledBatches(examples + hands_count(examples, settings.synthetic),
+                                        seed)
         self._rng = np.random.default_rng(seed)  # for the augmentation
         self._interrupted = threading.Event()
 
-    def __iter__(self) -> Iterator[Step | Epoch]:
-        """Steps, and after the step that ends an epoch that epoch's test score, for as long as
-        the caller asks (or until interrupt())."""
-        if len(self._training.train_labels) < self._batches.n:
-            training = with_hands(self.data, self._share, self._seed, self._interrupted.is_set)
-            if training is None:
-                return
-            self._training = training
+    def __iter__(self) -> Iterator[Synthesized | Step | Epoch]:
+        """The training set's digits in many hands as they are made, then steps, and after
+        the step that ends an epoch that epoch's test score, for as long as the caller asks (or
+        until interrupt())."""
+        if self._hands is not None:
+            while not self._hands.finished:
+                if self._interrupted.is_set():
+                    return
+                self._hands.make_more()
+                yield Synthesized(self._hands.made, self._hands.total)
+            self._training, self._hands = self._hands.training_set(), None
         while True:
             step = self._step()
             yield step

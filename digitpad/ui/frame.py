@@ -27,6 +27,7 @@ class Change(enum.Flag):
     NEW_DRAWING = enum.auto()  # the canvas was cleared since: a new digit is being drawn
     TRAINING = enum.auto()  # started, paused or stopped by itself
     DIAGNOSIS = enum.auto()  # the run's findings were made anew
+    SYNTHESIS = enum.auto()  # more digits in many hands made for the training set
 
 
 @dataclass(frozen=True)
@@ -60,4 +61,6 @@ class Frame:
             change |= Change.TRAINING
         if now.findings is not then.findings:
             change |= Change.DIAGNOSIS
+        if now.synthesized != then.synthesized:
+            change |= Change.SYNTHESIS
         return change
