@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
+from digitpad.training.trainer import Snapshot
 from digitpad.ui.frame import Change, Frame
 
 TIPS = {
@@ -15,6 +16,9 @@ TIPS = {
     "speed": "Training speed: training digits processed per second.",
     "accuracy": "Share of the 10,000 test digits (never trained on) that the network "
                 "got right, measured after each epoch.",
+    "mine": "Your handwriting: share of the held-out part of my digits (one drawing in five "
+            "of each digit,\nnever trained on) that the network read right, measured after "
+            "each epoch.",
 }
 SYNTHESIS_TIP = ("Digits drawn from pen strokes in many hands (a 1 with a flag, a crossed 7, …) "
                  "join MNIST's training digits. They are made once, before the first step; "
@@ -22,7 +26,8 @@ SYNTHESIS_TIP = ("Digits drawn from pen strokes in many hands (a 1 with a flag, 
 # Each label is as wide as its widest text: changing numbers neither jiggle the bar nor make it
 # lay itself out again.
 WIDEST = {"epoch": "Epoch 888 · 88%", "step": "Step 8,888,888",
-          "speed": "888,000 examples/s", "accuracy": "Test accuracy: after epoch 1"}
+          "speed": "888,000 examples/s", "accuracy": "Test accuracy: after epoch 1",
+          "mine": "Your handwriting: none held out"}
 
 
 class StatusBar(QStatusBar):
@@ -90,10 +95,21 @@ class StatusBar(QStatusBar):
             "step": f"Step {snapshot.steps:,}",
             "speed": f"{_round(speed):,} examples/s" if speed else idle,
             "accuracy": accuracy,
+            "mine": handwriting(snapshot),
         }
         for key, text in texts.items():
             if self.labels[key].text() != text:  # relayout only when a label changes
                 self.labels[key].setText(text)
+
+
+def handwriting(snapshot: Snapshot) -> str:
+    """How well the network read my held-out drawings at the last epoch, or why not (yet)."""
+    last = snapshot.epochs[-1] if snapshot.epochs else None
+    if last is not None and last.mine_accuracy is not None:
+        return f"Your handwriting {100 * last.mine_accuracy:.1f}%"
+    if snapshot.mine_held_out:
+        return "Your handwriting: after the next epoch"
+    return "Your handwriting: none held out"
 
 
 def _round(value: float) -> int:
