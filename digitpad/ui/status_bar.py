@@ -27,7 +27,7 @@ SYNTHESIS_TIP = ("Digits drawn from pen strokes in many hands (a 1 with a flag, 
 # lay itself out again.
 WIDEST = {"epoch": "Epoch 888 · 88%", "step": "Step 8,888,888",
           "speed": "888,000 examples/s", "accuracy": "Test accuracy: after epoch 1",
-          "mine": "Your handwriting: none held out"}
+          "mine": "Your handwriting: after the next epoch"}
 
 
 class StatusBar(QStatusBar):
