@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
@@ -20,10 +20,11 @@ from threadpoolctl import threadpool_limits
 
 from digitpad.core.diagnosis import EpochScore, Finding, RunHistory, diagnose, probe_inputs
 from digitpad.core.errors import DataError, DivergedError
+from digitpad.core.evaluation import Answers
 from digitpad.core.network import Network
 from digitpad.core.saved_session import RunRecord
 from digitpad.core.settings import Settings
-from digitpad.core.sgd import SGD, Epoch, Step
+from digitpad.core.sgd import SGD, Epoch, Step, Synthesized
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -74,6 +75,9 @@ class EpochResult:
     confusion: np.ndarray | None = field(default=None, compare=False)
     mine_accuracy: float | None = None  # on my digits' held-out part (None: none held out)
     mine_count: int = 0  # held-out drawings measured
+    # Each test digit's answer and how sure it was, behind the matrix's counts (about 90 KB):
+    # kept for the newest epoch only.
+    answers: Answers | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,9 @@ class Snapshot:
     training_seconds: np.ndarray | None = None  # (steps - dropped,) float64
     settings: Settings | None = None  # the run's settings, with the newest step settings
     mine_held_out: int = 0  # held-out drawings of my digits, measured after every epoch
+    # (made, total) while the digits in many hands of the training set are being made, before
+    # the first step; None once they are there (or when none are asked for).
+    synthesized: tuple[int, int] | None = None
 
     @property
     def diverged(self) -> bool:
@@ -269,6 +276,7 @@ class Trainer:
                 training_seconds=seconds,
                 settings=self._settings,
                 mine_held_out=0 if self._mine is None else len(self._mine[1].labels),
+                synthesized=self._synthesized,
             )
 
     # ---- controls (any thread) --------------------------------------------------------------
@@ -397,6 +405,7 @@ class Trainer:
         self._speed = 0.0
         self._error: Failure | None = None
         self._findings: tuple[Finding, ...] = ()
+        self._synthesized: tuple[int, int] | None = None
         self._diagnosis_due = time.monotonic() + DIAGNOSIS_INTERVAL_S
         self._start_loop()
 
@@ -423,26 +432,35 @@ class Trainer:
                         self._cond.wait()
                     if self._closed:
                         return
-                    if self._pending_steps:
-                        self._pending_steps -= 1
                     self._busy = True
                     self._sgd.settings = self._settings
                     failed_step = self._history.count + 1
+                stepped = False
                 try:
-                    self._advance()
+                    stepped = self._advance()
                 except Exception as e:
                     self._stop(failed_step, e)
                 finally:
                     with self._cond:
+                        if stepped and self._pending_steps:  # a chunk of digits is no step
+                            self._pending_steps -= 1
                         if not (self._running or self._pending_steps):
                             self._publish_if_behind()  # stopping: the newest weights for the GUI
                         self._busy = False
                         self._cond.notify_all()
 
-    def _advance(self) -> None:
-        """One step of the loop, and the test set's score when the step ends an epoch."""
-        step = next(self._events)
+    def _advance(self) -> bool:
+        """One step of the loop, and the test set's score when the step ends an epoch; or,
+        before the first step, a chunk of the training set's digits in many hands. True if a
+        step was made."""
+        step = next(self._events, None)  # None: a reset or close interrupted the loop
+        if not isinstance(step, Step):
+            if isinstance(step, Synthesized):
+                with self._cond:
+                    self._synthesized = (step.made, step.total)
+            return False
         with self._cond:
+            self._synthesized = None
             self._history.append(step.cost, step.grad_norms, step.examples, step.seconds)
             self._epoch = step.epoch if step.ends_epoch else step.epoch - 1  # completed ones
             self._epoch_fraction = 0.0 if step.ends_epoch else step.done / step.total
@@ -453,14 +471,17 @@ class Trainer:
                 test, mine = scored.test, scored.mine
                 result = EpochResult(scored.epoch, scored.step, test.cost, test.accuracy,
                                      test.confusion, None if mine is None else mine.accuracy,
-                                     0 if mine is None else mine.count)
+                                     0 if mine is None else mine.count, test.answers)
                 with self._cond:
+                    if self._epochs:  # memory stays bounded: older epochs keep their counts
+                        self._epochs[-1] = replace(self._epochs[-1], answers=None)
                     self._epochs.append(result)
         stopping = not (self._running or self._pending_steps)  # paused, or a single step
         if stopping or time.monotonic() >= self._diagnosis_due:
             self._diagnose()
         if time.monotonic() - self._published_at >= SNAPSHOT_INTERVAL_S:
             self._publish()
+        return True
 
     def _diagnose(self) -> None:
         """Diagnose the run so far (on the worker, between steps: the network holds still)."""
