@@ -8,18 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetricsF,
-    QKeyEvent,
-    QMouseEvent,
-    QPainter,
-    QPainterPath,
-    QPaintEvent,
-    QPalette,
-    QPen,
-)
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from digitpad.core.example_wishes import arrow_scale
@@ -83,14 +72,14 @@ class OutputWishes(QWidget):
         width = self.width() / max(1, len(self._outputs))
         return QRectF(digit * width, 0, width, self.height())
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+    def mouseReleaseEvent(self, event) -> None:  # noqa: ANN001 - Qt event
         digit = self.digit_at(event.position().x())
         if event.button() == Qt.MouseButton.LeftButton and digit is not None and \
                 self.rect().contains(event.position().toPoint()):
             self.digit_clicked.emit(digit)
         super().mouseReleaseEvent(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001 - Qt event
         text = event.text()
         if len(text) == 1 and text.isdigit() and int(text) < len(self._outputs):
             self.digit_clicked.emit(int(text))
@@ -167,8 +156,7 @@ class OutputWishes(QWidget):
             painter.setPen(more if target else theme.text_color(palette))
             painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), str(digit))
         if self.hasFocus():  # where the digit keys go
-            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 1,
-                                Qt.PenStyle.DotLine))
+            painter.setPen(QPen(palette.highlight().color(), 1, Qt.PenStyle.DotLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
         painter.end()
