@@ -23,7 +23,7 @@ TIPS = {
 # lay itself out again.
 WIDEST = {"epoch": "Epoch 888 · 88%", "step": "Step 8,888,888",
           "speed": "888,000 examples/s", "accuracy": "Test accuracy: after epoch 1",
-          "mine": "Your handwriting: none held out"}
+          "mine": "Your handwriting: after the next epoch"}
 
 
 class StatusBar(QStatusBar):
