@@ -22,7 +22,7 @@ from digitpad.core.diagnosis import EpochScore, Finding, RunHistory, diagnose, p
 from digitpad.core.errors import DataError, DivergedError
 from digitpad.core.network import Network
 from digitpad.core.settings import Settings
-from digitpad.core.sgd import SGD, Epoch, Step
+from digitpad.core.sgd import SGD, Epoch, Step, Synthesized
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -96,6 +96,9 @@ class Snapshot:
     training_seconds: np.ndarray | None = None  # (steps - dropped,) float64
     settings: Settings | None = None  # the run's settings, with the newest step settings
     mine_held_out: int = 0  # held-out drawings of my digits, measured after every epoch
+    # (made, total) while the digits in many hands of the training set are being made, before
+    # the first step; None once they are there (or when none are asked for).
+    synthesized: tuple[int, int] | None = None
 
     @property
     def diverged(self) -> bool:
@@ -259,6 +262,7 @@ class Trainer:
                 training_seconds=seconds,
                 settings=self._settings,
                 mine_held_out=0 if self._mine is None else len(self._mine[1].labels),
+                synthesized=self._synthesized,
             )
 
     # ---- controls (any thread) --------------------------------------------------------------
@@ -391,6 +395,7 @@ class Trainer:
         self._speed = 0.0
         self._error: Failure | None = None
         self._findings: tuple[Finding, ...] = ()
+        self._synthesized: tuple[int, int] | None = None
         self._diagnosis_due = time.monotonic() + DIAGNOSIS_INTERVAL_S
         self._start_loop()
 
@@ -417,26 +422,35 @@ class Trainer:
                         self._cond.wait()
                     if self._closed:
                         return
-                    if self._pending_steps:
-                        self._pending_steps -= 1
                     self._busy = True
                     self._sgd.settings = self._settings
                     failed_step = self._history.count + 1
+                stepped = False
                 try:
-                    self._advance()
+                    stepped = self._advance()
                 except Exception as e:
                     self._stop(failed_step, e)
                 finally:
                     with self._cond:
+                        if stepped and self._pending_steps:  # a chunk of digits is no step
+                            self._pending_steps -= 1
                         if not (self._running or self._pending_steps):
                             self._publish_if_behind()  # stopping: the newest weights for the GUI
                         self._busy = False
                         self._cond.notify_all()
 
-    def _advance(self) -> None:
-        """One step of the loop, and the test set's score when the step ends an epoch."""
-        step = next(self._events)
+    def _advance(self) -> bool:
+        """One step of the loop, and the test set's score when the step ends an epoch; or,
+        before the first step, a chunk of the training set's digits in many hands. True if a
+        step was made."""
+        step = next(self._events, None)  # None: a reset or close interrupted the loop
+        if not isinstance(step, Step):
+            if isinstance(step, Synthesized):
+                with self._cond:
+                    self._synthesized = (step.made, step.total)
+            return False
         with self._cond:
+            self._synthesized = None
             self._history.append(step.cost, step.grad_norms, step.examples, step.seconds)
             self._epoch = step.epoch if step.ends_epoch else step.epoch - 1  # completed ones
             self._epoch_fraction = 0.0 if step.ends_epoch else step.done / step.total
@@ -455,6 +469,7 @@ class Trainer:
             self._diagnose()
         if time.monotonic() - self._published_at >= SNAPSHOT_INTERVAL_S:
             self._publish()
+        return True
 
     def _diagnose(self) -> None:
         """Diagnose the run so far (on the worker, between steps: the network holds still)."""
