@@ -10,6 +10,7 @@ The README's pictures:
     python scripts/screenshot.py --tab 6 --output docs/screenshot-network.png
     python scripts/screenshot.py --failing --output docs/screenshot-diagnosis.png
     python scripts/screenshot.py --tab 2 --learn --output /tmp/learn.png   # Learn this digit
+    python scripts/screenshot.py --tab 4 --cell 4,9 --output docs/screenshot-mistakes.png
     python scripts/screenshot.py --runs --seconds 20 --output docs/screenshot-runs.png
 
 Runs offscreen (no display needed): loads the bundled MNIST, trains the video's network for a
@@ -47,6 +48,9 @@ def parse_args() -> argparse.Namespace:
                              "diagnosis notice shows")
     parser.add_argument("--learn", action="store_true",
                         help="on the nudges tab, pause and click 'Learn this digit' ×10")
+    parser.add_argument("--cell", metavar="TRUE,ANSWER",
+                        help="after the first epoch, click this cell of the confusion matrix "
+                             "and its first test digit, then show --tab")
     parser.add_argument("--runs", action="store_true",
                         help="two runs side by side: --seconds with batches of 100, then Reset "
                              "and as long with the full set, on the seconds axis")
@@ -171,6 +175,10 @@ def main() -> int:
         QTest.mouseClick(outputs, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                          outputs.column(args.alone).center().toPoint())
     run_for(args.seconds / 2)
+    if args.cell:
+        open_cell(window, args.cell, run_for)
+        window.inspectors.setCurrentIndex(args.tab - 1)
+        run_for(0.5)
     if args.learn:
         window.run.toggle_training()
         run_for(0.5)
@@ -188,6 +196,30 @@ def main() -> int:
           f"test accuracy {accuracy}, predicted {window.prediction.digit_label.text()!r}")
     window.close()
     return 0
+
+
+def open_cell(window, cell: str, run_for) -> None:  # noqa: ANN001
+    """Wait for an epoch, click the cell (true, answer) of the matrix and its first digit."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QListView, QWidget
+
+    true, answer = (int(v) for v in cell.split(","))
+    deadline = time.monotonic() + 120
+    while not window.trainer.snapshot().epochs and time.monotonic() < deadline:
+        run_for(0.1)
+    view = window.findChild(QWidget, "evaluationView")
+    window.inspectors.setCurrentWidget(view)
+    run_for(0.3)
+    QTest.mouseClick(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     view.cell_rect(true, answer).center().toPoint())
+    run_for(0.3)
+    digits = window.findChild(QListView, "testDigitsList")
+    if digits.model().rowCount():
+        first = digits.visualRect(digits.model().index(0, 0)).center()
+        QTest.mouseClick(digits.viewport(), Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.NoModifier, first)
+    run_for(0.5)
 
 
 if __name__ == "__main__":

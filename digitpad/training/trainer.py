@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from digitpad.core.diagnosis import EpochScore, Finding, RunHistory, diagnose, probe_inputs
 from digitpad.core.errors import DataError, DivergedError
+from digitpad.core.evaluation import Answers
 from digitpad.core.network import Network
 from digitpad.core.settings import Settings
 from digitpad.core.sgd import SGD, Epoch, Step, Synthesized
@@ -73,6 +74,9 @@ class EpochResult:
     confusion: np.ndarray | None = field(default=None, compare=False)
     mine_accuracy: float | None = None  # on my digits' held-out part (None: none held out)
     mine_count: int = 0  # held-out drawings measured
+    # Each test digit's answer and how sure it was, behind the matrix's counts (about 90 KB):
+    # kept for the newest epoch only.
+    answers: Answers | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -461,8 +465,10 @@ class Trainer:
                 test, mine = scored.test, scored.mine
                 result = EpochResult(scored.epoch, scored.step, test.cost, test.accuracy,
                                      test.confusion, None if mine is None else mine.accuracy,
-                                     0 if mine is None else mine.count)
+                                     0 if mine is None else mine.count, test.answers)
                 with self._cond:
+                    if self._epochs:  # memory stays bounded: older epochs keep their counts
+                        self._epochs[-1] = replace(self._epochs[-1], answers=None)
                     self._epochs.append(result)
         stopping = not (self._running or self._pending_steps)  # paused, or a single step
         if stopping or time.monotonic() >= self._diagnosis_due:

@@ -4,6 +4,10 @@ Strokes are stored as vector paths in grid units (a float point (x, y) with 0 �
 (14, 14) is the centre of the grid whatever the widget's size). The 28×28 image is rasterized from
 those paths, so it is exactly the same at any window size or screen scale. The widget only draws
 and emits signals; the main window turns `image()` into a prediction.
+
+The canvas can also hold a picture that was never drawn: a 28×28 image exactly as the network
+sees it (a test digit, say), shown with a caption. Drawing on it adds ink to it, and the caption
+goes, as the image is no longer the one named; undoing those strokes brings both back.
 """
 
 from __future__ import annotations
@@ -119,6 +123,12 @@ def _grid(width: float, height: float, ratio: float, rows: int, cols: int, alpha
     return pixmap
 
 
+def _resampled(picture: np.ndarray, size: int) -> np.ndarray:
+    """A square image as size × size, each new pixel the old one under its centre (exact 4×4)."""
+    rows = ((np.arange(size) + 0.5) * len(picture) / size).astype(int)
+    return picture[np.ix_(rows, rows)]
+
+
 def _bounds(points: Sequence[Point]) -> QRectF:
     """The smallest box (grid units) holding these points."""
     xs, ys = [x for x, _ in points], [y for _, y in points]
@@ -156,6 +166,9 @@ class Canvas(OwnKeys, QWidget):
         )
         self._pen_width = float(pen_width)
         self._strokes: list[Stroke] = []
+        self._picture: np.ndarray | None = None  # (28, 28) ink in [0, 1] under the strokes
+        self._caption = ""  # what the picture is, shown over it while no stroke is on it
+        self._note = ""  # said over the canvas until the drawing next changes
         self._drawing = False  # True between a left press and its release
         # Caches, emptied whenever the drawing changes: rasterizations by size, the cells as
         # shown, and each stroke's guide path (in grid units).
@@ -189,7 +202,32 @@ class Canvas(OwnKeys, QWidget):
             raise ValueError("stroke coordinates must be finite numbers")
         self._drawing = False
         self._strokes = new
+        self._picture, self._caption = None, ""
         self._drawing_changed()
+
+    def show_picture(self, pixels: np.ndarray, caption: str) -> None:
+        """Replace the drawing with a 28×28 image of ink in [0, 1] that is already what the
+        network sees (say a test digit, as_inputs() of its pixels), captioned with what it is."""
+        picture = np.array(pixels, dtype=np.float32)  # a copy: the caller may reuse its array
+        if picture.shape != (GRID, GRID) or not np.all(np.isfinite(picture)):
+            raise ValueError(f"expected a {GRID}×{GRID} image of finite values, got shape "
+                             f"{picture.shape}")
+        self.clear()  # a new digit for whoever counts them
+        self._picture, self._caption = np.clip(picture, 0.0, 1.0), caption
+        self._drawing_changed()
+
+    @property
+    def picture(self) -> np.ndarray | None:
+        """The picture shown, while nothing is drawn on it: exactly what the network sees.
+        None when the canvas holds only strokes, or strokes over the picture."""
+        return None if self._picture is None or self._strokes else self._picture.copy()
+
+    @property
+    def caption(self) -> str:
+        """The words shown over the canvas ("" for none): the untouched picture's caption, or
+        a note such as why a test digit cannot be kept."""
+        untouched = self._picture is not None and not self._strokes
+        return self._note or (self._caption if untouched else "")
 
     @property
     def pen_width(self) -> float:
@@ -211,11 +249,13 @@ class Canvas(OwnKeys, QWidget):
         """
         if size not in self._images:
             if FINE % size:
-                self._images[size] = rasterize(self._strokes, size, self._pen_width)
+                ink = rasterize(self._strokes, size, self._pen_width)
             else:
                 k = FINE // size
-                fine = self._fine_image()
-                self._images[size] = fine.reshape(size, k, size, k).mean(axis=(1, 3))
+                ink = self._fine_image().reshape(size, k, size, k).mean(axis=(1, 3))
+            if self._picture is not None:
+                ink = np.maximum(ink, _resampled(self._picture, size))
+            self._images[size] = ink
         return self._images[size].copy()
 
     def _fine_image(self) -> np.ndarray:
@@ -230,11 +270,10 @@ class Canvas(OwnKeys, QWidget):
             self._finished_ink = (finished, ink)
         if self._drawing:
             ink = np.maximum(ink, rasterize(self._strokes[finished:], FINE, self._pen_width))
-        self._images[FINE] = ink
         return ink
 
     def is_empty(self) -> bool:
-        return not self._strokes
+        return not self._strokes and self._picture is None
 
     @property
     def pen_down(self) -> bool:
@@ -242,10 +281,11 @@ class Canvas(OwnKeys, QWidget):
         return self._drawing
 
     def clear(self) -> None:
-        """Remove every stroke."""
+        """Remove every stroke, and the picture."""
         self._drawing = False
-        if self._strokes:
+        if not self.is_empty():
             self._strokes = []
+            self._picture, self._caption = None, ""
             self._drawing_changed()
 
     def undo(self) -> None:
@@ -258,6 +298,9 @@ class Canvas(OwnKeys, QWidget):
     def _drawing_changed(self, near: QRectF | None = None) -> None:
         """The drawing changed; `near` (grid units), if given, holds every changed cell."""
         self._images.clear()
+        if self._note:
+            self._note = ""
+            self.update()
         if near is None:  # not just the stroke being drawn growing: strokes went or changed
             self._finished_ink = (0, np.zeros((FINE, FINE), np.float32))
         # Only the newest stroke grows while drawing; earlier strokes keep their paths.
@@ -352,7 +395,7 @@ class Canvas(OwnKeys, QWidget):
             for path in self._paths:
                 painter.drawPath(path)
             painter.restore()
-        else:
+        elif self._picture is None:
             hint = QColor(INK)
             hint.setAlpha(90)
             painter.setPen(hint)
@@ -361,12 +404,27 @@ class Canvas(OwnKeys, QWidget):
             painter.setFont(font)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
 
+        if self.caption:
+            self._paint_caption(painter, rect)
+
         # Frame: the palette's mid tone, or the highlight colour while keys 0–9 would reach us.
         role = QPalette.ColorRole.Highlight if self.hasFocus() else QPalette.ColorRole.Mid
         painter.setPen(QPen(self.palette().color(role), 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(rect.adjusted(-0.5, -0.5, 0.5, 0.5))
         painter.end()
+
+    def _paint_caption(self, painter: QPainter, rect: QRectF) -> None:
+        """The caption in a dark band along the top of the grid, over the cells."""
+        painter.setFont(self.font())
+        margin = painter.fontMetrics().height() * 0.4
+        text_rect = rect.adjusted(margin, margin, -margin, -margin)
+        flags = int(Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap)
+        bounds = painter.boundingRect(text_rect, flags, self.caption)
+        band = QRectF(rect.left(), rect.top(), rect.width(), bounds.height() + 2 * margin)
+        painter.fillRect(band, QColor(0, 0, 0, 170))
+        painter.setPen(self.palette().color(QPalette.ColorRole.Highlight).lighter(150))
+        painter.drawText(text_rect, flags, self.caption)
 
     # --- mouse and keyboard -------------------------------------------------------------------
 
@@ -415,6 +473,8 @@ class Canvas(OwnKeys, QWidget):
         Backspace and Esc clear it, Ctrl+Z undoes a stroke. These win over the window's
         shortcuts on the same keys (say an Edit > Undo action on Ctrl+Z) while it has focus."""
         digit = plain_digit(event)
+        if digit is not None and self._picture is not None:
+            return self._refuse_to_keep  # a test digit must never reach my digits
         if digit is not None:
             return lambda: self.digit_key_pressed.emit(digit)
         if is_plain(event) and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace,
@@ -423,6 +483,12 @@ class Canvas(OwnKeys, QWidget):
         if event.matches(QKeySequence.StandardKey.Undo):
             return self.undo
         return None
+
+    def _refuse_to_keep(self) -> None:
+        # A test digit kept in my digits could be trained on: it would test nothing then.
+        self._note = ("A test digit is not kept in my digits: the network must never train on "
+                      "it. Draw your own and press its key.")
+        self.update()
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)

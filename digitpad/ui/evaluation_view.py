@@ -5,6 +5,8 @@ gets right (green); everything else is a mistake (orange, darker for more), so t
 mixes up stand out: 4 and 9, 3 and 5, 7 and 2. Beside each row: how often that digit is right.
 
 The widget only draws what the trainer measured after each epoch (EpochResult.confusion).
+Click a cell: the test digits behind it are listed beside the matrix (ui/cell_digits.py; which
+ones is core's, and ui/cell_opener.py fills the list and opens a digit on the canvas).
 """
 
 from __future__ import annotations
@@ -13,20 +15,23 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
+    QPen,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from digitpad.core.evaluation import per_digit_accuracy
+from digitpad.core.evaluation import Answers, per_digit_accuracy
 from digitpad.training.trainer import EpochResult
 from digitpad.ui import theme
+from digitpad.ui.cell_digits import CellDigits
 from digitpad.ui.frame import Frame
 from digitpad.ui.inspector import InspectorView
 from digitpad.ui.tooltips import show_tooltip_for_part
@@ -44,12 +49,16 @@ _GAP = 8.0  # between the matrix and the per-digit accuracy column
 
 
 class EvaluationView(InspectorView):
-    """The last epoch's confusion matrix on the test set, with each digit's accuracy."""
+    """The last epoch's confusion matrix on the test set, with each digit's accuracy; a click on
+    a cell lists the test digits behind it."""
 
     title = "Test mistakes"
     tooltip = "Which test digits the network gets wrong, and what it takes them for"
     refresh_hz = 10.0
     refresh_hz_while_drawing = 6.0
+
+    # (true digit, answer) clicked; emitted again when a new epoch changes what the cell holds
+    cell_chosen = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -59,6 +68,10 @@ class EvaluationView(InspectorView):
         self._last: EpochResult | None = None  # its last element
         self._shown: _Shown | None = None
         self._layout_cache: _Layout | None = None
+        self._chosen: tuple[int, int] | None = None  # the cell whose digits are listed
+        self.digits = CellDigits(self)
+        self.digits.hide()
+        self.digits.closed.connect(self.close_cell)
         self.setAccessibleName("Test results")
 
     # ---- input ----------------------------------------------------------------------------
@@ -96,6 +109,22 @@ class EvaluationView(InspectorView):
             return None
         return self._shown.accuracy.copy()
 
+    def answers(self) -> Answers | None:
+        """Each test digit's answer and how sure the network was, for the epoch shown."""
+        self.ensure_current()
+        return None if self._last is None else self._last.answers
+
+    def chosen_cell(self) -> tuple[int, int] | None:
+        """The (true digit, answer) whose test digits are listed, or None."""
+        return self._chosen
+
+    def close_cell(self) -> None:
+        """Close the list of a cell's digits."""
+        self._chosen = None
+        self.digits.hide()
+        self._layout_cache = None
+        self.update()
+
     def title_text(self) -> str:
         """The title line, or the placeholder before the first epoch."""
         self.ensure_current()
@@ -120,8 +149,7 @@ class EvaluationView(InspectorView):
             return general
         layout = self._layout()
         k = len(shown.confusion)
-        row = math.floor((pos.y() - layout.top) / layout.cell_h) if layout.cell_h > 0 else -1
-        col = math.floor((pos.x() - layout.left) / layout.cell_w) if layout.cell_w > 0 else -1
+        row, col = self._row_column(pos)
         if not 0 <= row < k:
             return general
         drawn = int(shown.confusion[row].sum())
@@ -139,6 +167,35 @@ class EvaluationView(InspectorView):
                     f"({100 * right / drawn:.1f}%)")
         return general
 
+    def _row_column(self, pos: QPointF) -> tuple[int, int]:
+        """The matrix's row and column at this point (either may be outside 0..k-1)."""
+        layout = self._layout()
+        row = math.floor((pos.y() - layout.top) / layout.cell_h) if layout.cell_h > 0 else -1
+        col = math.floor((pos.x() - layout.left) / layout.cell_w) if layout.cell_w > 0 else -1
+        return row, col
+
+    def cell_at(self, pos: QPointF) -> tuple[int, int] | None:
+        """The (true digit, answer) of the cell at this point, or None."""
+        self.ensure_current()
+        if self._shown is None or self._shown.confusion is None:
+            return None
+        row, col = self._row_column(pos)
+        k = len(self._shown.confusion)
+        return (row, col) if 0 <= row < k and 0 <= col < k else None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        cell = self.cell_at(event.position())
+        if event.button() != Qt.MouseButton.LeftButton or cell is None:
+            super().mousePressEvent(event)
+            return
+        self._chosen = cell
+        if self.digits.isHidden():
+            self.digits.show()
+            self._layout_cache = None
+            self._place_digits()
+        self.update()
+        self.cell_chosen.emit(*cell)
+
     # ---- working out what to show (when the input changes, never in paintEvent) ----------------
 
     def refresh(self) -> None:
@@ -147,6 +204,7 @@ class EvaluationView(InspectorView):
         last = self._last
         if last is None:
             self._shown = None
+            self.close_cell()  # a new run: no digits behind any cell yet
             return
         confusion = accuracy = None
         total = 10_000
@@ -156,6 +214,8 @@ class EvaluationView(InspectorView):
             total = int(confusion.sum())
         title = f"Test digits after epoch {last.epoch}: {100 * last.test_accuracy:.1f}% right"
         self._shown = _Shown(last.epoch, title, confusion, accuracy, total)
+        if self._chosen is not None:
+            self.cell_chosen.emit(*self._chosen)  # the cell now holds this epoch's digits
 
     # ---- geometry ---------------------------------------------------------------------------
 
@@ -167,7 +227,7 @@ class EvaluationView(InspectorView):
             return "This result has no breakdown by digit."
         return (f"{shown.total:,} digits it never trains on. Row: the digit drawn; column: the "
                 f"network's answer. {CORRECT_WORD.capitalize()}: right; {MISTAKE_WORD}: "
-                "mistakes, the stronger the more.")
+                "mistakes, the stronger the more. Click a cell to see its digits.")
 
     def _fonts(self) -> tuple[QFont, QFont]:
         title = QFont(self.font())
@@ -179,13 +239,13 @@ class EvaluationView(InspectorView):
 
     def _layout(self) -> _Layout:
         key = (self.width(), self.height(), self.font().key(),
-               None if self._shown is None else self._shown.title)
+               None if self._shown is None else self._shown.title, self.digits.isHidden())
         if self._layout_cache is None or self._layout_cache.key != key:
             self._layout_cache = self._compute_layout(key)
         return self._layout_cache
 
     def _compute_layout(self, key: tuple) -> _Layout:
-        w, h, m = float(self.width()), float(self.height()), _MARGIN
+        w, h, m = float(self.width() - self._digits_width()), float(self.height()), _MARGIN
         width = max(1.0, w - 2 * m)
         title_font, small_font = self._fonts()
         wrap = int(Qt.TextFlag.TextWordWrap)
@@ -233,6 +293,16 @@ class EvaluationView(InspectorView):
         return _Layout(key, title_rect, subtitle_rect, top, left, cell_w, cell_h, label_w,
                        left + k * cell_w + _GAP, accuracy_w, header_h, cell_font, side_font)
 
+    def _digits_width(self) -> int:
+        """The room the list of a cell's digits takes on the right (0 while it is closed)."""
+        return 0 if self.digits.isHidden() else int(min(300, max(190, 0.4 * self.width())))
+
+    def _place_digits(self) -> None:
+        width = self._digits_width()
+        if width:
+            self.digits.setGeometry(self.width() - width, int(_MARGIN), width - int(_MARGIN),
+                                    self.height() - 2 * int(_MARGIN))
+
     # ---- Qt ---------------------------------------------------------------------------------
 
     def sizeHint(self) -> QSize:
@@ -240,6 +310,10 @@ class EvaluationView(InspectorView):
 
     def minimumSizeHint(self) -> QSize:
         return QSize(300, 240)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001 - Qt event
+        super().resizeEvent(event)
+        self._place_digits()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -332,6 +406,14 @@ class EvaluationView(InspectorView):
                     painter.setPen(ink)
                     painter.drawText(QRectF(layout.left + p * cw, layout.top + t * ch, cw, ch),
                                      centred, str(count))
+
+        # The cell whose digits are listed: outlined.
+        if self._chosen is not None:
+            t, p = self._chosen
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2.5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(layout.left + p * cw + 1.5, layout.top + t * ch + 1.5,
+                                    cw - 3, ch - 3))
 
         # Each digit's accuracy: a bar as long as the fraction right, and the number.
         track = theme.mix(base, palette.color(QPalette.ColorRole.Text), 0.06)

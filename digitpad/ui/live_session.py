@@ -37,6 +37,8 @@ class Drawing(Protocol):
     changed: SignalInstance
     pen_down: bool
 
+    picture: np.ndarray | None  # a 28×28 image shown as the network sees it, untouched
+
     def is_empty(self) -> bool: ...
 
     def image(self, size: int) -> np.ndarray: ...
@@ -120,7 +122,11 @@ class LiveSession(QObject):
         return self._drawing_dirty
 
     def seen_now(self) -> np.ndarray | None:
-        """The drawing as the network sees it, made from the canvas now (None: empty)."""
+        """The drawing as the network sees it, made from the canvas now (None: empty). A
+        picture on the canvas (a test digit) is that already: it goes in as it is."""
+        picture = self._drawing.picture
+        if picture is not None:
+            return picture
         return None if self._drawing.is_empty() else to_mnist(self._drawing.image(FINE))
 
     def _drawing_changed(self) -> None:

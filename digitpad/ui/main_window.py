@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from digitpad.core.settings import Settings
 from digitpad.training.trainer import Trainer
 from digitpad.ui.backprop_view import BackpropView
+from digitpad.ui.cell_opener import CellOpener
 from digitpad.ui.cost_axis import remember_cost_axis
 from digitpad.ui.diagnosis_display import DiagnosisDisplay
 from digitpad.ui.draw_panel import DrawPanel
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.learn_digit.add_shortcut(self)
         self.run.data_ready.connect(self.learn_digit.update_state)
         self.run.data_ready.connect(self.data_ready)
+        self.cell_opener = CellOpener(self)  # test digits behind the confusion matrix's cells
         self.canvas.digit_key_pressed.connect(self.keep_drawing)
         self.my_digits_view.drawing_chosen.connect(self.canvas.set_strokes)
         self.run.wait_for_data(loader)

@@ -31,8 +31,8 @@ class MyDigitsFeed(QObject):
         super().__init__(window)
         self._trainer = trainer
         self.counts: tuple[int, int] | None = None  # as the trainer has them; None: not looked
+        self._choice = choice
         self.counts_changed.connect(self._show_counts)  # queued: it comes from the watcher
-        self.counts_changed.connect(choice.set_counts)
         self._stop = threading.Event()
         self._watcher = threading.Thread(target=self._watch, name="digitpad-my-digits",
                                          daemon=True)
@@ -50,7 +50,10 @@ class MyDigitsFeed(QObject):
         return False
 
     def _show_counts(self, train: int, held_out: int) -> None:
+        # One slot, not two: two queued slots of a signal from another thread may run in two
+        # turns of the event loop, and the counts would be seen before the choice offers them.
         self.counts = (train, held_out)
+        self._choice.set_counts(train, held_out)
 
     # ---- the watcher thread -----------------------------------------------------------------
 

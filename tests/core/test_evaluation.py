@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from digitpad.core.evaluation import evaluate, per_digit_accuracy
+from digitpad.core.evaluation import Answers, behind_cell, evaluate, per_digit_accuracy
 from digitpad.core.mnist import as_inputs
 from digitpad.core.network import Network
 
@@ -56,3 +56,56 @@ def test_per_digit_accuracy_is_each_rows_share_on_the_diagonal():
     # Weighted by how many there are of each, the rows give back the overall accuracy.
     counts = np.bincount(labels, minlength=10)
     assert np.nansum(accuracy * counts) / counts.sum() == pytest.approx(result.accuracy)
+
+
+def _network_and_digits(seed: int = 3):
+    """A random network (its answers spread over several digits) and random labelled images."""
+    rng = np.random.default_rng(seed)
+    net = Network((784, 12, 10), seed=seed)
+    images = rng.integers(0, 256, (5000, 28, 28), dtype=np.uint8)  # more than two chunks
+    labels = rng.integers(0, 10, 5000).astype(np.uint8)
+    return net, images, labels
+
+
+def test_the_answers_are_the_networks_outputs_for_every_digit():
+    net, images, labels = _network_and_digits()
+    answers = evaluate(net, images, labels).answers
+    outputs = net.forward(as_inputs(images))
+    rows = np.arange(len(labels))
+    np.testing.assert_array_equal(answers.answer, outputs.argmax(axis=1))
+    np.testing.assert_allclose(answers.p_answer, outputs.max(axis=1), rtol=1e-6)
+    np.testing.assert_allclose(answers.p_true, outputs[rows, labels], rtol=1e-6)
+
+
+def test_behind_a_cell_are_exactly_its_digits_the_surest_answer_first():
+    net, images, labels = _network_and_digits()
+    result = evaluate(net, images, labels)
+    outputs = net.forward(as_inputs(images))
+    predicted = outputs.argmax(axis=1)
+    filled = [(t, a) for t in range(10) for a in range(10) if result.confusion[t, a] > 1]
+    assert any(t != a for t, a in filled)  # mistakes to list, not just the diagonal
+    for true, answer in filled:
+        inside = behind_cell(labels, result.answers, true, answer)
+        # One by one, without NumPy's help: the digits labelled `true` answered `answer`.
+        expected = [i for i in range(len(labels)) if labels[i] == true and predicted[i] == answer]
+        expected.sort(key=lambda i: -outputs[i, answer])
+        assert len(inside) == result.confusion[true, answer]
+        assert sorted(inside.tolist()) == sorted(expected)
+        confidence = outputs[inside, answer]
+        assert np.all(np.diff(confidence) <= 1e-6), "the surest answer first"
+
+
+def test_equally_sure_answers_keep_the_order_of_the_test_set():
+    answers = Answers(np.array([9, 9, 4, 9, 9], np.uint8),
+                      np.array([0.5, 0.9, 0.8, 0.5, 0.9], np.float32),
+                      np.zeros(5, np.float32))
+    labels = np.array([4, 4, 4, 4, 7], np.uint8)
+    np.testing.assert_array_equal(behind_cell(labels, answers, 4, 9), [1, 0, 3])
+    assert behind_cell(labels, answers, 4, 4).tolist() == [2]
+    assert behind_cell(labels, answers, 3, 9).tolist() == []
+
+
+def test_labels_and_answers_of_different_sets_are_refused():
+    answers = Answers(np.zeros(5, np.uint8), np.zeros(5, np.float32), np.zeros(5, np.float32))
+    with pytest.raises(ValueError, match="4 labels for 5 answers"):
+        behind_cell(np.zeros(4, np.uint8), answers, 0, 0)

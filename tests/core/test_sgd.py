@@ -76,15 +76,15 @@ def test_interrupt_stops_scoring_the_test_set_within_a_chunk(small_mnist, monkey
     network = SETTINGS.new_network()
     sgd = SGD(network, small_mnist, replace(SETTINGS, batch=600))  # one step, one epoch
     chunks = []
-    real_predict = network.predict
+    real_forward = network.forward
 
-    def predict(X):  # once per chunk: the third one is interrupted from "another thread"
+    def forward(X):  # once per chunk: the third one is interrupted from "another thread"
         chunks.append(len(X))
         if len(chunks) == 3:
             sgd.interrupt()
-        return real_predict(X)
+        return real_forward(X)
 
-    monkeypatch.setattr(network, "predict", predict)
+    monkeypatch.setattr(network, "forward", forward)
     events = list(sgd)  # the loop ends by itself
     assert [type(e) for e in events] == [Step]
     assert chunks == [10, 10, 10]

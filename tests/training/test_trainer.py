@@ -218,16 +218,16 @@ def test_reset_does_not_wait_for_the_whole_test_set(monkeypatch, trainer):
     """Scoring the test set after an epoch can take a while; a reset stops it within a chunk."""
     monkeypatch.setattr(evaluation, "CHUNK", 10)  # 100 test digits: 10 chunks
     calls = []
-    real_predict = trainer.network.predict
+    real_forward = trainer.network.forward
 
-    def slow_predict(X):  # called once per chunk of the test set
+    def slow_forward(X):  # called once per chunk of the test set
         # A chunk still being scored when the reset comes, however long this test's thread
         # takes to ask for it (a fixed pause here would race with a slow or busy machine).
         calls.append(len(X))
         wait_until(lambda: not trainer.is_running)  # reset() has stopped training
-        return real_predict(X)
+        return real_forward(X)
 
-    monkeypatch.setattr(trainer.network, "predict", slow_predict)
+    monkeypatch.setattr(trainer.network, "forward", slow_forward)
     trainer.start()
     wait_until(lambda: len(calls) > 0)
     trainer.reset(Network((784, 16, 10), seed=5))

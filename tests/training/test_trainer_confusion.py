@@ -51,3 +51,21 @@ def test_the_confusion_matches_an_evaluation_of_the_same_weights(small_mnist):
     assert result.epoch == 1
     np.testing.assert_array_equal(result.confusion, expected.confusion)
     assert result.test_accuracy == expected.accuracy
+
+
+def test_the_newest_epoch_keeps_each_test_digits_answer_and_older_ones_let_go(small_mnist):
+    t = Trainer(Network((784, 16, 10)), small_mnist, SETTINGS)
+    try:
+        for epoch in (1, 2):
+            for _ in range(600 // 50):
+                t.step()
+            assert t.wait_idle(DEADLINE_S)
+            expected = evaluate(t.network, small_mnist.test_images, small_mnist.test_labels)
+            epochs = t.snapshot().epochs
+            assert len(epochs) == epoch
+            np.testing.assert_array_equal(epochs[-1].answers.answer, expected.answers.answer)
+            np.testing.assert_array_equal(epochs[-1].answers.p_true, expected.answers.p_true)
+    finally:
+        t.close()
+    assert epochs[0].answers is None  # memory stays bounded however many epochs
+    assert epochs[0].confusion is not None  # the counts stay
