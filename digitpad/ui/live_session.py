@@ -96,6 +96,9 @@ class LiveSession(QObject):
                 story: ModelStory = NEW_NETWORK) -> None:
         """Train `network` (with `settings`, if given) from now on, from a clean history; every
         receiver sees it at once. `story`: what the network went through before."""
+        # First the run so far, to its newest step: a view that keeps earlier runs (the cost
+        # plot) keeps all of it, not only what the last frame at its own rate showed.
+        self._hand_out_now()
         self.trainer.reset(network, settings)
         self.story_before = story
         self._started(network)
@@ -120,10 +123,14 @@ class LiveSession(QObject):
         self._shown_error = None
         self._network = self.trainer.snapshot().network
         self._predict()
+        self._hand_out_now()
+        self.run_started.emit(network)
+
+    def _hand_out_now(self) -> None:
+        """A frame of the trainer's state now, for every receiver."""
         self.frame = self._make_frame()
         for receiver in self._receivers:
             receiver.deliver(self.frame)
-        self.run_started.emit(network)
 
     def newest_network(self) -> Network:
         """A copy of the newest weights. Paused, it waits for a step still running to end."""

@@ -236,3 +236,15 @@ def test_earlier_runs_stay_small_however_long_they_ran(qtbot):
     # Named by what differs from the current run (none yet: each by its learning rate).
     assert [legend_name(plot, c) for c in plot.earlier.curves] == [
         f"lr {1.0 + run:g}" for run in range(2, MAX_RUNS + 2)]
+
+
+def test_reset_while_training_keeps_the_run_to_its_newest_step(qtbot, window):
+    plot = window.cost_plot
+    trainer = window.trainer
+    click(qtbot, window, QPushButton, "startPauseButton")
+    qtbot.waitUntil(lambda: trainer.steps >= 50)
+    done = trainer.steps  # at least this many when Reset stops it
+    click(qtbot, window, QPushButton, "resetButton")
+    (run,) = plot.earlier.runs
+    assert run.steps[-1] >= done  # each point one step: a short run is not thinned
+    np.testing.assert_array_equal(run.steps, np.arange(1, len(run.steps) + 1))
