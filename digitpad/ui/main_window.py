@@ -43,6 +43,7 @@ from digitpad.ui.menus import build_menus
 from digitpad.ui.mnist_loader import MnistLoader
 from digitpad.ui.my_digits_store import MyDigitsStore
 from digitpad.ui.my_digits_view import MyDigitsView
+from digitpad.ui.pace_selector import connect_pace
 from digitpad.ui.plot_panel import PlotPanel
 from digitpad.ui.settings import read
 from digitpad.ui.status_bar import StatusBar
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self._my_digits.open_at_start()
         self.gradient_plot.set_measure(read(settings, GRADIENT_MEASURE_KEY, "per_weight"))
         self.diagnosis = DiagnosisDisplay(self.notice, self.cost_plot, self.gradient_plot, self)
+        connect_pace(self.controls.pace_selector, self.session, settings)
 
         session = self.session
         session.subscribe(lambda frame: self.controls.set_running(frame.snapshot.is_running))
