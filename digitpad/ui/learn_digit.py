@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QWidget
 
 from digitpad.core.errors import DivergedError
 from digitpad.core.learn_one import Lesson, forget, learn_one, quick_accuracy
@@ -36,6 +37,15 @@ class LearnDigit(QObject):
         self._panel.learn_clicked.connect(self.learn)
         self._panel.undo_clicked.connect(self.undo)
         session.subscribe(self._show_frame)
+
+    def add_shortcut(self, window: QWidget, keys: str = "Ctrl+L") -> None:
+        """Learn this digit from anywhere in `window` with `keys`; the panel's button says so."""
+        action = QAction("Learn this digit", window)
+        action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(lambda: self.learn(1))
+        window.addAction(action)
+        self._panel.set_shortcut(action.shortcut().toString(
+            QKeySequence.SequenceFormat.NativeText))
 
     def blocked_because(self) -> str | None:
         """Why no lesson can be taken now; None if one can."""

@@ -1,16 +1,14 @@
 """The main window: draw on the left, watch the plots in the middle, steer training on the right.
 
 The window only lays out and wires. The LiveSession owns the trainer, the drawing as the network
-sees it and the frames; the views display the frames they are handed.
+sees it and the frames; the views display the frames they are handed. RunControl acts on the
+panel's buttons and the notice's, ModelFiles on Open and Save, MyDigitsStore on a digit key.
 """
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QMainWindow,
@@ -21,15 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitpad.core.diagnosis import Finding
-from digitpad.core.digit_model import load_digit_model
-from digitpad.core.errors import DigitpadError, ModelFileError
-from digitpad.core.mnist import Mnist
-from digitpad.core.my_digits import MyDigits
-from digitpad.core.network import Network
 from digitpad.core.settings import Settings
-from digitpad.training.trainer import Failure, Trainer
-from digitpad.ui import model_dialogs
+from digitpad.training.trainer import Trainer
 from digitpad.ui.backprop_view import BackpropView
 from digitpad.ui.diagnosis_display import DiagnosisDisplay
 from digitpad.ui.draw_panel import DrawPanel
@@ -41,17 +32,17 @@ from digitpad.ui.live_session import LiveSession
 from digitpad.ui.lr_finder_dialog import LrFinderDialog
 from digitpad.ui.menus import build_menus
 from digitpad.ui.mnist_loader import MnistLoader
+from digitpad.ui.model_files import ModelFiles
 from digitpad.ui.my_digits_store import MyDigitsStore
 from digitpad.ui.my_digits_view import MyDigitsView
 from digitpad.ui.pace_selector import connect_pace
 from digitpad.ui.plot_panel import PlotPanel
+from digitpad.ui.run_control import RunControl
 from digitpad.ui.settings import read
 from digitpad.ui.status_bar import StatusBar
 from digitpad.ui.training_controls import TrainingControls
-from digitpad.ui.training_failure import describe_failure
 from digitpad.ui.training_settings import save_settings
 from digitpad.ui.window_state import restore_window_state, save_window_state
-from digitpad.ui.wording import kept_words, sentence
 
 GRADIENT_MEASURE_KEY = "plots/gradientMeasure"  # per weight or whole layer, remembered
 
@@ -71,26 +62,27 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("digitpad")
         self._store = settings
         self._loader = loader
-        self._seed = 0  # Reset draws new random weights: seed 1, 2, 3, …
         self._help_dialog: HelpDialog | None = None
-        self.lr_finder: LrFinderDialog | None = None
-        self._my_digits = MyDigitsStore(self)
-        self.data_ready_at: float | None = None  # time.perf_counter() when data arrived
 
         self._lay_out()
         self.session = LiveSession(trainer, self.canvas, self)
+        self.diagnosis = DiagnosisDisplay(self.notice, self.cost_plot, self.gradient_plot, self)
+        self.run = RunControl(self.session, self.controls, self.notice, self.diagnosis, self)
+        self.model_files = ModelFiles(self, settings, self.controls, self.run)
+        self.my_digits_store = MyDigitsStore(self, self.session, self.canvas)
+        # Shortcuts to what tests and scripts reach through the window.
+        self.reset_network, self.load_model = self.run.reset_network, self.model_files.load_model
+        self.keep_drawing = self.my_digits_store.keep_drawing
         build_menus(self, self.inspectors)
         self.controls.set_settings(training_settings)
         self.controls.mark_applied(training_settings)
         self._splitter_restored = restore_window_state(self, settings, self._splitters(),
                                                        self.inspectors)
-        self._my_digits.open_at_start()
+        self.my_digits_store.open_at_start()
         self.gradient_plot.set_measure(read(settings, GRADIENT_MEASURE_KEY, "per_weight"))
-        self.diagnosis = DiagnosisDisplay(self.notice, self.cost_plot, self.gradient_plot, self)
         connect_pace(self.controls.pace_selector, self.session, settings)
 
         session = self.session
-        session.subscribe(lambda frame: self.controls.set_running(frame.snapshot.is_running))
         session.subscribe(self.prediction.show_frame)
         session.subscribe(self.statusBar().show_frame, hz=10)
         session.subscribe(self.cost_plot.show_frame, hz=10, hz_while_drawing=6)
@@ -100,23 +92,15 @@ class MainWindow(QMainWindow):
                               getattr(view, "refresh_hz_while_drawing", None))
         self.inspectors.currentChanged.connect(
             lambda i: session.refresh(self.inspector_views[i].show_frame))
-        session.training_stopped.connect(self._show_training_error)
-        self.learn_digit = self._learn_digit()
+        backprop_view = next(v for v in self.inspector_views if isinstance(v, BackpropView))
+        self.learn_digit = LearnDigit(self.session, backprop_view,
+                                      lambda text: self.statusBar().showMessage(text, 8000), self)
+        self.learn_digit.add_shortcut(self)
+        self.run.data_ready.connect(self.learn_digit.update_state)
+        self.run.data_ready.connect(self.data_ready)
         self.canvas.digit_key_pressed.connect(self.keep_drawing)
         self.my_digits_view.drawing_chosen.connect(self.canvas.set_strokes)
-        self.controls.settings_changed.connect(self.trainer.change_settings)
-        self.controls.start_pause_button.clicked.connect(self.toggle_training)
-        self.controls.step_button.clicked.connect(self.step_once)
-        self.controls.reset_button.clicked.connect(self.reset_network)
-        self.notice.action_clicked.connect(self._notice_action)
-        self.controls.find_lr_button.clicked.connect(self.find_learning_rate)
-
-        if trainer.has_data:
-            self._data_loaded(None)
-        elif loader is not None:
-            loader.loaded.connect(self._data_loaded)
-            loader.failed.connect(self._data_failed)
-            self.statusBar().set_loading(True)
+        self.run.wait_for_data(loader)
 
     @property
     def trainer(self) -> Trainer:
@@ -125,6 +109,15 @@ class MainWindow(QMainWindow):
     @property
     def status_labels(self) -> dict:
         return self.statusBar().labels
+
+    @property
+    def lr_finder(self) -> LrFinderDialog | None:
+        return self.run.lr_finder
+
+    @property
+    def data_ready_at(self) -> float | None:
+        """time.perf_counter() when the MNIST digits arrived; None until they have."""
+        return self.run.data_ready_at
 
     # ---- layout -----------------------------------------------------------------------------
 
@@ -164,169 +157,6 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self.setStatusBar(StatusBar())
-
-    # ---- training controls ----------------------------------------------------------------
-
-    def toggle_training(self) -> None:
-        if not self.trainer.has_data:
-            self.statusBar().showMessage("Training starts once the MNIST digits are loaded.", 3000)
-            return
-        if self.trainer.is_running:
-            self.trainer.pause()
-        else:
-            self.trainer.start()
-        self.controls.set_running(self.trainer.is_running)
-
-    def step_once(self) -> None:
-        """Exactly one mini-batch, on the trainer's thread."""
-        if self.trainer.has_data and not self.trainer.is_running:
-            self.trainer.step()
-
-    def reset_network(self) -> None:
-        """New random weights, built with the panel's settings (this is when they apply)."""
-        settings = self.controls.settings()
-        if settings is None:
-            self.statusBar().showMessage("Fix the hidden layers first (e.g. 16, 16).", 5000)
-            return
-        self._seed += 1
-        network = settings.new_network(seed=self._seed)
-        self._install(network, settings)
-        self.statusBar().showMessage(
-            f"New random weights: {'-'.join(str(s) for s in network.sizes)}.", 4000)
-
-    def _install(self, network: Network, settings: Settings) -> None:
-        """Train `network` with `settings` from now on, from a clean history."""
-        self.session.install(network, settings)
-        self.controls.mark_applied(settings)
-        self.notice.hide()
-
-    def _notice_action(self) -> None:
-        if self.notice.finding is not None:
-            self.apply_fix(self.notice.finding)
-        else:  # the only other message with a button: training diverged
-            self.controls.change(lr=self.trainer.settings.lr / 2)
-            self.notice.hide()
-
-    def apply_fix(self, finding: Finding) -> None:
-        """Set exactly the settings `finding` suggests, in the panel (which shows them), and
-        start over if the fix needs a new network."""
-        self.controls.change(**finding.fix)
-        self.diagnosis.dismiss()  # it was acted on: shown again only if the problem changes
-        self.notice.hide()
-        if finding.needs_reset:
-            self.reset_network()
-        else:
-            self.statusBar().showMessage(f"{finding.fix_label}: done.", 4000)
-
-    def find_learning_rate(self) -> None:
-        """Run the learning-rate range test on a copy of the network, in a dialog."""
-        data = self.trainer.data
-        settings = self.controls.settings()
-        if data is None or settings is None:
-            self.statusBar().showMessage("Finding a learning rate needs the MNIST digits and "
-                                         "valid hidden layers.", 5000)
-            return
-        if self.lr_finder is not None:
-            self.lr_finder.search.wait()
-            self.lr_finder.deleteLater()
-        # The range test trains a network of the run's shape; the step settings are the panel's.
-        run_settings = self.trainer.settings.with_step_settings_of(settings)
-        self.lr_finder = LrFinderDialog(self.session.newest_network(), data, run_settings, self)
-        self.lr_finder.rate_chosen.connect(lambda lr: self.controls.change(lr=lr))
-        self.lr_finder.show()
-
-    def _show_training_error(self, error: Failure, diverged: bool) -> None:
-        text = describe_failure(error)
-        self.controls.set_running(False)
-        self.statusBar().showMessage(text, 15000)
-        self.notice.show_training_stopped(text, diverged)
-
-    # ---- models -----------------------------------------------------------------------------
-
-    def open_model(self) -> None:
-        path = model_dialogs.ask_model_to_open(self, self._store)
-        if path:
-            self.load_model(path)
-
-    def load_model(self, path: str | Path) -> bool:
-        """Continue from a saved network; on any problem say why and keep the current one."""
-        try:
-            network = load_digit_model(path)
-        except ModelFileError as e:
-            QMessageBox.critical(
-                self, "Could not open the model",
-                f"{sentence(str(e))}\n\nThe current network was left as it was.")
-            return False
-        current = self.controls.settings() or self.controls.applied
-        settings = current.with_network_of(network)
-        self.controls.set_settings(settings)
-        self._install(network, settings)
-        self.statusBar().showMessage(f"Opened {Path(path).name}: {network.describe()}.", 6000)
-        return True
-
-    def save_model(self) -> None:
-        path = model_dialogs.save_model(self, self._store, self.session.newest_network)
-        if path is not None:
-            self.statusBar().showMessage(f"Saved {path}.", 6000)
-
-    # ---- my digits --------------------------------------------------------------------------
-
-    def keep_drawing(self, digit: int) -> None:
-        """Store the drawing, as the network sees it, labelled `digit` in my digits; clear it."""
-        # Exactly what the prediction shows (made anew, in case the pen moved since that frame).
-        seen = self.session.seen_now()
-        if seen is None:
-            self.statusBar().showMessage("Draw a digit first, then press its key to keep it.", 5000)
-            return
-        try:
-            store = self.my_digits()
-            store.add(seen, digit, self.canvas.strokes)
-        except DigitpadError as e:  # a folder we cannot use, a locked or full database
-            QMessageBox.warning(self, "Could not keep the drawing",
-                                f"{sentence(str(e))}\n\nThe drawing is still on the canvas.")
-            return
-        self.canvas.clear()
-        counts = store.per_digit()
-        self.statusBar().showMessage(kept_words(digit, sum(counts), counts[digit]), 6000)
-
-    def my_digits(self) -> MyDigits:
-        """The store of my digits, opened on first use; raises DataError if it cannot be."""
-        return self._my_digits.get()
-
-    # ---- data -------------------------------------------------------------------------------
-
-    def _data_loaded(self, data: Mnist | None) -> None:
-        if data is not None:
-            self.trainer.set_data(data)
-        self.data_ready_at = time.perf_counter()
-        self.statusBar().set_loading(False)
-        self.controls.set_data_ready(True)
-        self.controls.set_running(self.trainer.is_running)
-        if data is not None:
-            self.statusBar().showMessage(
-                f"MNIST loaded: {len(data.train_labels):,} training and "
-                f"{len(data.test_labels):,} test digits. Press Space to train.", 6000)
-        self.learn_digit.update_state()
-        self.data_ready.emit()
-
-    def _learn_digit(self) -> LearnDigit:
-        """The nudges view's "Learn this digit", and its shortcut from anywhere in the window."""
-        view = next(v for v in self.inspector_views if isinstance(v, BackpropView))
-        learn = LearnDigit(self.session, view, lambda text: self.statusBar().showMessage(text,
-                                                                                        8000), self)
-        action = QAction("Learn this digit", self)
-        action.setShortcut(QKeySequence("Ctrl+L"))
-        action.triggered.connect(lambda: learn.learn(1))
-        self.addAction(action)
-        view.learn_panel.set_shortcut(action.shortcut().toString(
-            QKeySequence.SequenceFormat.NativeText))
-        return learn
-
-    def _data_failed(self, reason: str) -> None:
-        self.statusBar().set_loading(False)
-        self.notice.show_message(
-            f"Could not load the MNIST digits: {sentence(reason)} Drawing still works; "
-            "training needs the data.")
 
     # ---- help -------------------------------------------------------------------------------
 
@@ -370,10 +200,8 @@ class MainWindow(QMainWindow):
             self._loader.wait()
         if self._help_dialog is not None:
             self._help_dialog.close()
-        if self.lr_finder is not None:
-            self.lr_finder.close()
-            self.lr_finder.search.wait()
-        self._my_digits.close()
+        self.run.close()
+        self.my_digits_store.close()
         self.my_digits_view.close_store()
         super().closeEvent(event)
 

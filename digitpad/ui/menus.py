@@ -34,16 +34,16 @@ def build_menus(window: MainWindow, tabs: QTabWidget) -> None:
         return a
 
     w, keys = window, QKeySequence.StandardKey
-    w.open_action = action("&Open model…", w.open_model, keys.Open,
+    w.open_action = action("&Open model…", w.model_files.open_model, keys.Open,
                            "Load a saved network and continue from its weights")
-    w.save_action = action("&Save model…", w.save_model, keys.Save,
+    w.save_action = action("&Save model…", w.model_files.save_model, keys.Save,
                            "Save the network's current weights to a file")
     w.quit_action = action("&Quit", w.close, keys.Quit, "Stop training and close digitpad")
-    w.start_action = action("&Start / Pause", w.toggle_training, Qt.Key.Key_Space,
+    w.start_action = action("&Start / Pause", w.run.toggle_training, Qt.Key.Key_Space,
                             "Train continuously, or pause")
-    w.step_action = action("S&tep one mini-batch", w.step_once, Qt.Key.Key_S,
+    w.step_action = action("S&tep one mini-batch", w.run.step_once, Qt.Key.Key_S,
                            "Train on exactly one mini-batch")
-    w.reset_action = action("&Reset network", w.reset_network, Qt.Key.Key_R,
+    w.reset_action = action("&Reset network", w.run.reset_network, Qt.Key.Key_R,
                             "New random weights with the settings in the panel")
     w.undo_action = action("&Undo stroke", w.canvas.undo, keys.Undo,
                            "Remove the last stroke of the drawing")

@@ -67,6 +67,17 @@ def test_learning_lowers_the_cost_and_undo_restores_every_array(qtbot, window):
     assert not undo.isEnabled()
 
 
+def test_ctrl_l_learns_from_anywhere_in_the_window_and_the_button_says_so(qtbot, window):
+    view, learn = drawn(qtbot, window)
+    assert "Ctrl+L" in learn.toolTip()
+    seen, digit = window.session.seen_now(), view.target
+    cost_before = cost_of(window.trainer.network, seen, digit)
+    window.controls.setFocus()  # not the nudges view: the shortcut is the window's
+    qtbot.keyClick(window.controls, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert cost_of(window.trainer.network, seen, digit) < cost_before
+    assert button(window, "undoLearnButton").isEnabled()
+
+
 def test_the_chosen_digit_is_the_label(qtbot, window):
     view, learn = drawn(qtbot, window)
     other = (view.target + 1) % 10
