@@ -2,6 +2,7 @@
 
     python scripts/screenshot.py [--output docs/screenshot.png] [--seconds 6] [--size 1360x860]
                                  [--dark] [--tab N] [--target D] [--failing]
+                                 [--pace STEPS [--act forward|backward|weights]]
 
 The README's pictures:
     python scripts/screenshot.py
@@ -10,6 +11,7 @@ The README's pictures:
     python scripts/screenshot.py --tab 6 --output docs/screenshot-network.png
     python scripts/screenshot.py --failing --output docs/screenshot-diagnosis.png
     python scripts/screenshot.py --tab 2 --learn --output /tmp/learn.png   # Learn this digit
+    python scripts/screenshot.py --tab 6 --pace 1 --act backward --output docs/screenshot-slow.png
 
 Runs offscreen (no display needed): loads the bundled MNIST, trains the video's network for a
 few seconds, draws a 3 on the canvas with real mouse events, lets the prediction catch up and
@@ -44,6 +46,10 @@ def parse_args() -> argparse.Namespace:
                              "diagnosis notice shows")
     parser.add_argument("--learn", action="store_true",
                         help="on the nudges tab, pause and click 'Learn this digit' ×10")
+    parser.add_argument("--pace", type=float, choices=(100, 10, 1),
+                        help="after drawing, slow training down to this many steps a second")
+    parser.add_argument("--act", choices=("forward", "backward", "weights"),
+                        help="with --pace 1 on the network tab: grab while the step plays this")
     return parser.parse_args()
 
 
@@ -87,7 +93,7 @@ def main() -> int:
 
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QPushButton, QToolButton
+    from PySide6.QtWidgets import QApplication, QPushButton, QToolButton, QWidget
 
     from digitpad.app import create_window
     from digitpad.ui.resources import app_icon
@@ -140,6 +146,15 @@ def main() -> int:
         button = window.findChild(QToolButton, f"targetDigit{args.target}")
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     run_for(args.seconds / 2)
+    if args.pace is not None:
+        selector = window.controls.pace_selector
+        selector.setCurrentIndex(selector.findText(f"{args.pace:g}", Qt.MatchFlag.MatchStartsWith))
+        view = window.findChild(QWidget, "networkView")
+        deadline = time.monotonic() + 30
+        while args.act and time.monotonic() < deadline and not (
+                view.animation.phase == args.act and view.animation.layer in (0, 2)):
+            app.processEvents()
+        run_for(0.01 if args.act else 2.0)
     if args.learn:
         window.toggle_training()
         run_for(0.5)
