@@ -41,6 +41,14 @@ CLI_RUNS = {
 BASELINE = "import numpy, digitpad.core"
 
 # Stand-ins for `digitpad train` while the CLI is being written: the same data path and loop.
+ONE_EPOCH = """
+net = Network((784, 16, 16, 10), "sigmoid", "softmax", "cross_entropy", seed=0)
+batches = ShuffledBatches(len(X), seed=0)
+while batches.epoch < 1:
+    b = batches.next(100)
+    net.train_step(X[b], y[b], lr=0.5)
+print(json.dumps({"test_accuracy": float((net.predict(X_test) == data.test_labels).mean())}))
+"""
 STAND_IN_TRAIN = """
 import json, numpy as np
 from digitpad.core import Network
@@ -49,13 +57,7 @@ from digitpad.core.mnist import as_inputs, load_mnist
 data = load_mnist()
 X, y = as_inputs(data.train_images), data.train_labels
 X_test = as_inputs(data.test_images)
-net = Network((784, 16, 16, 10), "sigmoid", "softmax", "cross_entropy", seed=0)
-batches = ShuffledBatches(len(X), seed=0)
-while batches.epoch < 1:
-    b = batches.next(100)
-    net.train_step(X[b], y[b], lr=0.5)
-print(json.dumps({"test_accuracy": float((net.predict(X_test) == data.test_labels).mean())}))
-"""
+""" + ONE_EPOCH
 STAND_IN_AUGMENTED = """
 import json, numpy as np
 from digitpad.core import Network
@@ -65,13 +67,7 @@ from digitpad.core.mnist import as_inputs, load_mnist
 data = load_mnist()
 X = augment(data.train_images, np.random.default_rng(0))  # the whole set, (60000, 784) float32
 y, X_test = data.train_labels, as_inputs(data.test_images)
-net = Network((784, 16, 16, 10), "sigmoid", "softmax", "cross_entropy", seed=0)
-batches = ShuffledBatches(len(X), seed=0)
-while batches.epoch < 1:
-    b = batches.next(100)
-    net.train_step(X[b], y[b], lr=0.5)
-print(json.dumps({"test_accuracy": float((net.predict(X_test) == data.test_labels).mean())}))
-"""
+""" + ONE_EPOCH
 STAND_INS = {
     "stand-in: load + 1 epoch 784-16-16-10": STAND_IN_TRAIN,
     "stand-in: load + augment all 60,000 + 1 epoch": STAND_IN_AUGMENTED,

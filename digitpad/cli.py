@@ -24,6 +24,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import digitpad
@@ -128,13 +129,12 @@ def build_parser() -> ArgumentParser:
     parser.set_defaults(run=run_gui)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    gui = commands.add_parser("gui", help="open the app (the default)")
+    gui = add_command(commands, "gui", run_gui, help="open the app (the default)")
     gui.add_argument("--model", metavar="PATH", dest="gui_model",
                      help="start from this saved network")
-    gui.set_defaults(run=run_gui)
 
-    train = commands.add_parser(
-        "train", help="train a network on MNIST",
+    train = add_command(
+        commands, "train", run_train, help="train a network on MNIST",
         description="Train a network on MNIST with mini-batch gradient descent. The preset "
         "gives every setting; options override single ones.")
     add_network_options(train)
@@ -146,22 +146,21 @@ def build_parser() -> ArgumentParser:
                        help="let a run that failed (diverged, stuck at chance) replace the "
                        "file given to --save")
     train.add_argument("--json", action="store_true", help="print one JSON object per epoch")
-    train.set_defaults(run=run_train)
 
-    evaluate = commands.add_parser("eval", help="test a saved network on the MNIST test set")
+    evaluate = add_command(commands, "eval", run_eval,
+                           help="test a saved network on the MNIST test set")
     evaluate.add_argument("--model", metavar="PATH", required=True)
     add_data_option(evaluate)
     evaluate.add_argument("--json", action="store_true",
                           help="print a JSON object with accuracy, cost and confusion matrix")
-    evaluate.set_defaults(run=run_eval)
 
-    predict = commands.add_parser("predict", help="read the digit in PNG or JPEG images")
+    predict = add_command(commands, "predict", run_predict,
+                          help="read the digit in PNG or JPEG images")
     predict.add_argument("--model", metavar="PATH", required=True)
     predict.add_argument("images", nargs="+", metavar="IMAGE")
-    predict.set_defaults(run=run_predict)
 
-    gradcheck = commands.add_parser(
-        "gradcheck", help="compare backprop with numerical derivatives",
+    gradcheck = add_command(
+        commands, "gradcheck", run_gradcheck, help="compare backprop with numerical derivatives",
         description="Check backprop's gradient against central differences "
         "(C(w+e) - C(w-e)) / 2e, in float64, on a few random examples.")
     add_network_options(gradcheck)
@@ -169,10 +168,10 @@ def build_parser() -> ArgumentParser:
                            help="random examples in the batch (default 10)")
     gradcheck.add_argument("--params", type=int, default=200, metavar="N",
                            help="parameters checked per layer at most, sampled (default 200)")
-    gradcheck.set_defaults(run=run_gradcheck)
 
-    lr_find = commands.add_parser(
-        "lr-find", help="propose a learning rate (a learning-rate range test)",
+    lr_find = add_command(
+        commands, "lr-find", run_lr_find,
+        help="propose a learning rate (a learning-rate range test)",
         description="Train a copy of a new network for one mini-batch at each of STEPS rates "
         "growing exponentially from 0.0001 to 100, and propose a tenth of the rate at which "
         "the cost, averaged, was lowest.")
@@ -184,10 +183,10 @@ def build_parser() -> ArgumentParser:
     add_data_option(lr_find)
     lr_find.add_argument("--json", action="store_true",
                          help="print one JSON object per rate tried, then the proposal")
-    lr_find.set_defaults(run=run_lr_find)
 
-    samples = commands.add_parser(
-        "samples", help="your own drawings, kept in the app with the keys 0-9",
+    samples = add_command(
+        commands, "samples", run_samples,
+        help="your own drawings, kept in the app with the keys 0-9",
         description="'My digits': the drawings you kept in the app by pressing their digit key "
         "on the canvas, stored as the network sees them (28x28, MNIST-style) in digitpad.sqlite "
         "in the data folder. Without an action: how many there are of each digit, and how many "
@@ -197,43 +196,45 @@ def build_parser() -> ArgumentParser:
               "       %(prog)s synthetic DIR [--png] [--count N] [--seed N] [--json]")
     samples.add_argument("--json", action="store_true",
                          help='print {"count": N, "per_digit": [10 counts]}')
-    samples.set_defaults(run=run_samples)
     actions = samples.add_subparsers(title="actions", metavar="ACTION", prog="digitpad samples")
-    export = actions.add_parser(
-        "export", help="write them as a standard IDX pair (as MNIST is distributed)",
+    export = add_command(
+        actions, "export", run_samples_export,
+        help="write them as a standard IDX pair (as MNIST is distributed)",
         description="Write my digits into DIR as my-digits-images-idx3-ubyte and "
         "my-digits-labels-idx1-ubyte (uncompressed IDX, readable by MNIST tools).")
-    export.add_argument("directory", metavar="DIR", help="folder to write to (created if need be)")
-    export.add_argument("--png", action="store_true",
-                        help="also write each drawing as DIR/png/<digit>/<index>.png")
-    export.set_defaults(run=run_samples_export)
-    import_ = actions.add_parser(
-        "import", help="add drawings: an exported IDX pair, or a folder of pictures",
+    add_folder_options(export, "drawing")
+    import_ = add_command(
+        actions, "import", run_samples_import,
+        help="add drawings: an exported IDX pair, or a folder of pictures",
         description="Add the drawings in PATH to my digits: a folder holding "
         "my-digits-images-idx3-ubyte and my-digits-labels-idx1-ubyte (gzipped or not), or a "
         "folder of pictures (PNG, JPEG, ...) each in a sub-folder named after its digit "
         "(PATH/3/a.png) or with a name that starts with it (PATH/3-a.png). All of them are "
         "added, or none; the same drawings are not added twice.")
     import_.add_argument("path", metavar="PATH")
-    import_.set_defaults(run=run_samples_import)
-    synthetic = actions.add_parser(
-        "synthetic", help="write digits drawn from strokes in many hands, to look at",
+    synthetic = add_command(
+        actions, "synthetic", run_samples_synthetic,
+        help="write digits drawn from strokes in many hands, to look at",
         description="Write digits the way the accurate preset's training draws them (the "
         "styles of many writing traditions, each in a random writer's hand, rasterized like "
         "the canvas) into DIR as an IDX pair named like an export, so `samples import DIR` "
         "could add them to my digits.")
-    synthetic.add_argument("directory", metavar="DIR",
-                           help="folder to write to (created if need be)")
-    synthetic.add_argument("--png", action="store_true",
-                           help="also write each digit as DIR/png/<digit>/<index>.png")
+    add_folder_options(synthetic, "digit")
     synthetic.add_argument("--count", type=int, default=200, metavar="N",
                            help="how many (default 200: the digits and their styles in turn)")
     synthetic.add_argument("--seed", type=int, default=0, help="the same seed, the same digits")
-    synthetic.set_defaults(run=run_samples_synthetic)
     for action in (export, import_, synthetic):  # --json also after the action
         action.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                             help="print the outcome as one JSON object")
     return parser
+
+
+def add_command(commands: argparse._SubParsersAction, name: str,
+                run: Callable[[argparse.Namespace], int], **options: str) -> ArgumentParser:
+    """The command `name` (options: its help, description, usage), carried out by `run`."""
+    command = commands.add_parser(name, **options)
+    command.set_defaults(run=run)
+    return command
 
 
 def add_network_options(parser: argparse.ArgumentParser) -> None:
@@ -263,6 +264,13 @@ def add_setting_option(parser: argparse.ArgumentParser, name: str) -> None:
 def add_data_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", metavar="DIR",
                         help="folder with the four MNIST IDX files (default: the bundled copy)")
+
+
+def add_folder_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """DIR, the folder written to, and --png for a picture of each `what` in it too."""
+    parser.add_argument("directory", metavar="DIR", help="folder to write to (created if need be)")
+    parser.add_argument("--png", action="store_true",
+                        help=f"also write each {what} as DIR/png/<digit>/<index>.png")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

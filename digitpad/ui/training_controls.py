@@ -129,33 +129,20 @@ class TrainingControls(QWidget):
         grid = QGridLayout(box)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(8)
-        style = self.style()
-
-        self.start_pause_button = QPushButton("Start")
-        self.start_pause_button.setObjectName("startPauseButton")
-        self.start_pause_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
-        self.start_pause_button.setToolTip(
+        pixmap = QStyle.StandardPixmap
+        self.start_pause_button = self._run_button(
+            "Start", "startPauseButton", pixmap.SP_MediaPlay,
             "Start or pause training (Space).\nEach step takes one mini-batch of training "
             "digits, works out how every weight should change\n(backpropagation), and moves all "
-            "weights a small step downhill on the cost."
-        )
-        self.step_button = QPushButton("Step")
-        self.step_button.setObjectName("stepButton")
-        self.step_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward))
-        self.step_button.setToolTip(
+            "weights a small step downhill on the cost.")
+        self.step_button = self._run_button(
+            "Step", "stepButton", pixmap.SP_MediaSkipForward,
             "Train on exactly one mini-batch, then stop (S).\nWatch a single nudge move the "
-            "cost and the prediction."
-        )
-        self.reset_button = QPushButton("Reset")
-        self.reset_button.setObjectName("resetButton")
-        self.reset_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
-        self.reset_button.setToolTip(
+            "cost and the prediction.")
+        self.reset_button = self._run_button(
+            "Reset", "resetButton", pixmap.SP_BrowserReload,
             "Start over with new random weights (R), using the network settings below.\n"
-            "The plots are cleared."
-        )
-        for button in (self.start_pause_button, self.step_button, self.reset_button):
-            button.setMinimumHeight(32)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            "The plots are cleared.")
         grid.addWidget(self.start_pause_button, 0, 0, 1, 2)
         grid.addWidget(self.step_button, 1, 0)
         grid.addWidget(self.reset_button, 1, 1)
@@ -194,6 +181,16 @@ class TrainingControls(QWidget):
         self.network_label.setToolTip("The network being trained now.")
         grid.addWidget(self.network_label, 5, 0, 1, 2)
         return box
+
+    def _run_button(self, text: str, name: str, icon: QStyle.StandardPixmap,
+                    tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setIcon(self.style().standardIcon(icon))
+        button.setToolTip(tip)
+        button.setMinimumHeight(32)
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        return button
 
     def _build_step_box(self) -> QGroupBox:
         box = QGroupBox("Each step (applies right away)")

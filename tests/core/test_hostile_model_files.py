@@ -2,8 +2,6 @@
 arrays read are bounded in total before decompressing, and networks larger than digitpad can
 show are refused before their weights are read."""
 
-import tracemalloc
-
 import numpy as np
 import pytest
 
@@ -11,18 +9,9 @@ from digitpad.core import ModelFileError, Network
 from digitpad.core.digit_model import MAX_HIDDEN_LAYERS, MAX_NEURONS, load_digit_model
 from digitpad.core.storage import NpzReader
 from tests.hostile_files import model_members, stored_array, write_zip, zeros_array
+from tests.memory import peak_memory_of
 
 MB = 10**6
-
-
-def peak_memory_of(action):
-    """Run action(); return (its result, the peak of memory Python and NumPy allocated)."""
-    tracemalloc.start()
-    try:
-        result = action()
-        return result, tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def refused(action, path) -> str:
@@ -71,13 +60,13 @@ def test_the_arrays_read_are_bounded_in_total(tmp_path):
         assert npz["a"].size == 6 * MB
         assert npz["a"] is npz["a"]  # read once, counted once
         np.testing.assert_array_equal(npz["c"], [0, 1, 2])
-        tracemalloc.start()
-        try:
+
+        def read_b() -> None:
             with pytest.raises(ModelFileError, match="too large"):
                 npz["b"]  # 6 MB more would pass the 10 MB in all
-            assert tracemalloc.get_traced_memory()[1] < 2 * MB  # refused before decompressing
-        finally:
-            tracemalloc.stop()
+
+        _, peak = peak_memory_of(read_b)
+        assert peak < 2 * MB  # refused before decompressing
 
 
 def save(folder, network) -> str:

@@ -1,12 +1,12 @@
 import gzip
 import struct
-import tracemalloc
 
 import numpy as np
 import pytest
 
 from digitpad.core.errors import DataError
 from digitpad.core.idx import read_idx, write_idx
+from tests.memory import peak_memory_of
 
 
 def idx_bytes(shape, body: bytes, type_code: int = 0x08) -> bytes:
@@ -17,6 +17,11 @@ def idx_bytes(shape, body: bytes, type_code: int = 0x08) -> bytes:
 def write(path, data: bytes, packed: bool = False):
     path.write_bytes(gzip.compress(data) if packed else data)
     return path
+
+
+def refused(path, message: str) -> None:
+    with pytest.raises(DataError, match=message):
+        read_idx(path)
 
 
 @pytest.mark.parametrize("packed", [False, True])
@@ -120,24 +125,13 @@ def test_absurd_header_fails_without_allocating(tmp_path, packed):
     # Four billion 28x28 images (3 TB) announced in a file holding a few bytes.
     header = idx_bytes((4_000_000_000, 28, 28), bytes(100))
     path = write(tmp_path / "huge-idx3-ubyte", header, packed)
-    tracemalloc.start()
-    try:
-        with pytest.raises(DataError, match="huge-idx3-ubyte has an impossible header"):
-            read_idx(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    _, peak = peak_memory_of(lambda: refused(path, "huge-idx3-ubyte has an impossible header"))
     assert peak < 1_000_000
 
 
 def test_large_claim_on_a_small_file_reads_only_what_is_there(tmp_path):
     # Under the size cap (500 MB) but the body is tiny: memory follows the data, not the header.
     path = write(tmp_path / "short.gz", idx_bytes((500_000_000,), bytes(1000)), packed=True)
-    tracemalloc.start()
-    try:
-        with pytest.raises(DataError, match="short.gz is truncated: expected 500000000 bytes"):
-            read_idx(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    _, peak = peak_memory_of(
+        lambda: refused(path, "short.gz is truncated: expected 500000000 bytes"))
     assert peak < 20_000_000

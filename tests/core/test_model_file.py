@@ -5,13 +5,13 @@ import os
 import pathlib
 import pickle
 import tempfile
-import tracemalloc
 import zipfile
 
 import numpy as np
 import pytest
 
 from digitpad.core import DigitpadError, ModelFileError, Network
+from tests.memory import peak_memory_of
 
 ACTIVATIONS = ["sigmoid", "relu", "tanh"]
 OUTPUTS = ["softmax", "sigmoid"]
@@ -391,12 +391,7 @@ def test_mixed_dtypes(tmp_path):
 
 def test_sizes_claiming_a_billion_neurons_fail_without_allocating(tmp_path):
     path = tampered(tmp_path, sizes=np.array([6, 1_000_000_000, 4, 3]))
-    tracemalloc.start()
-    try:
-        refused(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    _, peak = peak_memory_of(lambda: refused(path))
     assert peak < 16 * 2**20
 
 
@@ -413,10 +408,5 @@ def test_array_header_claiming_a_billion_neurons_fails_without_allocating(tmp_pa
     path = tmp_path / "model.npz"
     write_zip(path, members)
     assert path.stat().st_size < 2000
-    tracemalloc.start()
-    try:
-        refused(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    _, peak = peak_memory_of(lambda: refused(path))
     assert peak < 16 * 2**20, f"loading a {path.stat().st_size}-byte file allocated {peak} bytes"

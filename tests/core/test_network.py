@@ -357,6 +357,12 @@ def test_attributes_follow_the_settings():
 # ---- bad inputs ---------------------------------------------------------------------------
 
 
+def each_raises_value_error(*calls) -> None:
+    for call in calls:
+        with pytest.raises(ValueError):
+            call()
+
+
 @pytest.mark.parametrize(
     "X",
     [np.zeros((4, 5)), np.zeros((4, 7)), np.zeros(6), np.zeros((4, 6, 1)), np.zeros((2, 3, 2))],
@@ -365,12 +371,8 @@ def test_attributes_follow_the_settings():
 def test_inputs_of_the_wrong_shape_raise_value_error(X):
     net = Network((6, 5, 3))
     y = np.zeros(len(X), dtype=int)
-    with pytest.raises(ValueError):
-        net.forward(X)
-    with pytest.raises(ValueError):
-        net.cost(X, y)
-    with pytest.raises(ValueError):
-        net.train_step(X, y, lr=0.1)
+    each_raises_value_error(lambda: net.forward(X), lambda: net.cost(X, y),
+                            lambda: net.train_step(X, y, lr=0.1))
 
 
 @pytest.mark.parametrize(
@@ -388,11 +390,8 @@ def test_bad_labels_raise_value_error(y):
     net = Network((6, 5, 3))
     X = np.zeros((4, 6))
     weights = [W.copy() for W in net.weights]
-    for call in (lambda: net.cost(X, y), lambda: net.backprop(X, y)):
-        with pytest.raises(ValueError):
-            call()
-    with pytest.raises(ValueError):
-        net.train_step(X, y, lr=0.1)
+    each_raises_value_error(lambda: net.cost(X, y), lambda: net.backprop(X, y),
+                            lambda: net.train_step(X, y, lr=0.1))
     for W, W0 in zip(net.weights, weights):
         np.testing.assert_array_equal(W, W0)
 
@@ -403,10 +402,7 @@ def test_as_many_labels_as_examples(n_labels):
     net = Network((6, 5, 3))
     X = np.zeros((4, 6))
     y = np.zeros(n_labels, dtype=int)
-    with pytest.raises(ValueError):
-        net.cost(X, y)
-    with pytest.raises(ValueError):
-        net.train_step(X, y, lr=0.1)
+    each_raises_value_error(lambda: net.cost(X, y), lambda: net.train_step(X, y, lr=0.1))
 
 
 # ---- impossible settings ------------------------------------------------------------------

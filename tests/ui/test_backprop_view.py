@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QToolButton
 
 from digitpad.core import Network
@@ -12,6 +12,7 @@ from digitpad.ui.backprop_view import MAX_BARS, PLACEHOLDER, BackpropView
 from digitpad.ui.weight_nudge import NudgePicture
 from digitpad.ui.wish_bars import HiddenWishes, OutputWishes
 from tests.images import stroke_image
+from tests.ui.palettes import dark_palette
 from tests.ui.window_helpers import shown
 
 
@@ -23,17 +24,6 @@ def wishes_by_core(net: Network, image: np.ndarray, target: int) -> list[np.ndar
 
 def guess_of(net: Network, image: np.ndarray) -> int:
     return int(net.predict(image.reshape(1, -1))[0])
-
-
-def dark_palette() -> QPalette:
-    palette = QPalette()
-    for role, colour in [
-        (QPalette.ColorRole.Window, "#2b2b2b"), (QPalette.ColorRole.WindowText, "#e6e6e6"),
-        (QPalette.ColorRole.Base, "#1e1e1e"), (QPalette.ColorRole.Text, "#e6e6e6"),
-        (QPalette.ColorRole.Button, "#3a3a3a"), (QPalette.ColorRole.ButtonText, "#e6e6e6"),
-    ]:
-        palette.setColor(role, QColor(colour))
-    return palette
 
 
 def pixels(image: QImage) -> np.ndarray:

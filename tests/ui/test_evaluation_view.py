@@ -8,15 +8,8 @@ from PySide6.QtWidgets import QApplication, QToolTip
 
 from digitpad.training.trainer import EpochResult
 from digitpad.ui.evaluation_view import CORRECT, MISTAKE, PLACEHOLDER, EvaluationView
+from tests.ui.palettes import dark_palette
 from tests.ui.window_helpers import shown
-
-
-def dark_palette() -> QPalette:
-    palette = QPalette()
-    for role, colour in (("Window", "#202124"), ("WindowText", "#e8eaed"), ("Base", "#17181a"),
-                         ("Text", "#e8eaed"), ("Mid", "#5f6368")):
-        palette.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
-    return palette
 
 
 def confusion_with(accuracy: float, seed: int) -> np.ndarray:

@@ -10,15 +10,8 @@ from digitpad.core import Network
 from digitpad.ui import theme
 from digitpad.ui import weights_view as weights_module
 from digitpad.ui.weights_view import WeightsView
+from tests.ui.palettes import dark_palette
 from tests.ui.window_helpers import shown
-
-
-def dark_palette() -> QPalette:
-    palette = QPalette()
-    for role, colour in (("Window", "#202124"), ("WindowText", "#e8eaed"), ("Base", "#17181a"),
-                         ("Text", "#e8eaed"), ("Mid", "#5f6368")):
-        palette.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
-    return palette
 
 
 @pytest.fixture
