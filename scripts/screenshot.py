@@ -129,7 +129,7 @@ def main() -> int:
         window.controls.set_settings(Settings(hidden=(16, 16, 16, 16, 16), activation="sigmoid",
                                               output="sigmoid", cost="quadratic", lr=0.05))
         window.reset_network()
-    window.toggle_training()
+    window.run.toggle_training()
     run_for(args.seconds / 2)
 
     canvas = window.canvas
@@ -147,8 +147,7 @@ def main() -> int:
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     run_for(args.seconds / 2)
     if args.pace is not None:
-        selector = window.controls.pace_selector
-        selector.setCurrentIndex(selector.findText(f"{args.pace:g}", Qt.MatchFlag.MatchStartsWith))
+        window.controls.pace_selector.set_pace(args.pace)  # as if chosen: it applies at once
         view = window.findChild(QWidget, "networkView")
         deadline = time.monotonic() + 30
         while args.act and time.monotonic() < deadline and not (
@@ -156,7 +155,7 @@ def main() -> int:
             app.processEvents()
         run_for(0.01 if args.act else 2.0)
     if args.learn:
-        window.toggle_training()
+        window.run.toggle_training()
         run_for(0.5)
         QTest.mouseClick(window.findChild(QPushButton, "learnTenButton"),
                          Qt.MouseButton.LeftButton)

@@ -96,8 +96,9 @@ class LiveSession(QObject):
 
     def set_pace(self, steps_per_second: float | None) -> None:
         """Train at most `steps_per_second` steps a second (None: full speed), from now on.
-        Slowed down, every receiver is handed every frame in which something changed, and up to
-        EVERY_STEP_SHOWN_UP_TO steps a second every step has a frame of its own."""
+        Slowed down, every receiver is handed every frame in which something changed (while
+        the pen is up), and up to EVERY_STEP_SHOWN_UP_TO steps a second every step has a frame
+        of its own."""
         self._pace = steps_per_second
         self.trainer.set_pace(steps_per_second, wait_until_seen=steps_per_second is not None
                               and steps_per_second <= EVERY_STEP_SHOWN_UP_TO)
@@ -149,8 +150,10 @@ class LiveSession(QObject):
         """One frame: read the trainer, predict the drawing if due, hand out the frame."""
         self._tick += 1
         snapshot = self.trainer.snapshot()
-        # Slowed down, every frame goes to everyone, as it does while paused.
-        every_frame = not snapshot.is_running or self._pace is not None
+        # Slowed down, every frame goes to everyone, as it does while paused; but while the pen
+        # is down each receiver keeps its own rate, so that the pen keeps its pace.
+        slowed = self._pace is not None and not self._drawing.pen_down
+        every_frame = not snapshot.is_running or slowed
         newer = snapshot.network is not self._network
         if self._drawing_dirty or (newer and (every_frame or self._tick % _every(REPREDICT_HZ)
                                               == 0)):

@@ -358,12 +358,15 @@ class NetworkView(InspectorView):
         rim = QPen(theme.text_color(palette, 110), 1)
         mark = QPen(theme.warning_color(palette), 2.5)
         unlit = palette.color(QPalette.ColorRole.Base)
+        not_yet = QPen(theme.text_color(palette, 45), 1, Qt.PenStyle.DashLine)
         for l, (centres, fills) in enumerate(zip(geometry.centres, self._fills), start=1):
             shown = self._picture.shown[l]
             wishing, lit = playing.wishing(l), playing.lit(l)
             for k, (centre, fill) in enumerate(zip(centres, fills)):
                 if wishing:
                     painter.setPen(self._wish_pens[l - 1][k])
+                elif not lit:
+                    painter.setPen(not_yet)  # not reached yet, rather than an activation of 0
                 else:
                     painter.setPen(mark if selected == (l, int(shown[k])) else rim)
                 painter.setBrush(fill if lit else unlit)

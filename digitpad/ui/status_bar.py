@@ -6,19 +6,21 @@ import numpy as np
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from digitpad.ui.frame import Frame
+from digitpad.ui.pace_selector import pace_words
 
 TIPS = {
     "epoch": "Epochs: complete passes over all 60,000 training digits "
              "(and how far into the current one).",
     "step": "Steps: mini-batches trained on so far; each one is one nudge to every weight.",
-    "speed": "Training speed: training digits processed per second.",
+    "speed": "Training speed: training digits processed per second (or the pace chosen, when "
+             "training is slowed down).",
     "accuracy": "Share of the 10,000 test digits (never trained on) that the network "
                 "got right, measured after each epoch.",
 }
 # Each label is as wide as its widest text: changing numbers neither jiggle the bar nor make it
 # lay itself out again.
 WIDEST = {"epoch": "Epoch 888 · 88%", "step": "Step 8,888,888",
-          "speed": "888,000 examples/s", "accuracy": "Test accuracy: after epoch 1"}
+          "speed": "slowed: 100 steps/s", "accuracy": "Test accuracy: after epoch 1"}
 
 
 class StatusBar(QStatusBar):
@@ -58,12 +60,20 @@ class StatusBar(QStatusBar):
         texts = {
             "epoch": epoch,
             "step": f"Step {snapshot.steps:,}",
-            "speed": f"{_round(speed):,} examples/s" if speed else "paused",
+            "speed": _speed_words(speed, frame.pace),
             "accuracy": accuracy,
         }
         for key, text in texts.items():
             if self.labels[key].text() != text:  # relayout only when a label changes
                 self.labels[key].setText(text)
+
+
+def _speed_words(examples_per_second: float, pace: float | None) -> str:
+    if not examples_per_second:
+        return "paused"
+    if pace is not None:  # the speed of a step alone would say nothing of the waits between
+        return f"slowed: {pace_words(pace)}"
+    return f"{_round(examples_per_second):,} examples/s"
 
 
 def _round(value: float) -> int:

@@ -64,6 +64,8 @@ def test_at_a_slow_pace_every_step_reaches_every_view(qtbot, window):
     seen = Frames(window.session)
     click(qtbot, window, "startPauseButton")
     qtbot.waitUntil(lambda: max(seen.steps()) >= 8)
+    # The status bar gives the pace, not the speed of a step alone (far faster).
+    assert window.status_labels["speed"].text() == "slowed: 10 steps/s"
     click(qtbot, window, "startPauseButton")
     assert window.trainer.wait_idle(DEADLINE_S)
     last = window.trainer.steps
