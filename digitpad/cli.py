@@ -320,8 +320,10 @@ def check_display() -> None:
 def run_train(args: argparse.Namespace) -> int:
     from digitpad.core import storage
     from digitpad.core.diagnosis import Recorder, diagnose, probe_inputs
+    from digitpad.core.digit_model import save_digit_model
     from digitpad.core.errors import DivergedError
     from digitpad.core.mnist import load_mnist
+    from digitpad.core.model_story import NEW_NETWORK
     from digitpad.core.training_run import train_epochs
     from digitpad.progress_bar import ProgressBar
 
@@ -367,7 +369,11 @@ def run_train(args: argparse.Namespace) -> int:
         seconds = time.perf_counter() - started
         if args.save:
             check_may_replace(args.save, findings, args.force)
-            network.save(args.save)  # atomic: a file is either the old one or the new one
+            # With its story: the settings, epochs and score it was trained to. Atomic: the
+            # file is either the old one or the new one.
+            story = NEW_NETWORK.continued(settings, report.epoch, recorder.steps,
+                                          report.test_accuracy)
+            save_digit_model(args.save, network, story)
     except KeyboardInterrupt as stop:
         if bar is not None:
             bar.clear()
@@ -457,25 +463,41 @@ def check_may_replace(path: str, findings, force: bool) -> None:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from digitpad.core.digit_model import load_digit_model
+    from digitpad.core.digit_model import read_digit_model
     from digitpad.core.evaluation import CHUNK, evaluate
     from digitpad.core.mnist import load_mnist
+    from digitpad.core.model_story import UNKNOWN
 
-    network = load_digit_model(args.model)
+    network, story = read_digit_model(args.model)
     data = load_mnist(args.data)
     use_cores(network, CHUNK, running=0)
     result = evaluate(network, data.test_images, data.test_labels)
     if args.json:
         print(json.dumps({"model": args.model, "test_accuracy": result.accuracy,
                           "test_cost": result.cost, "examples": result.count,
-                          "confusion": result.confusion.tolist()}))
+                          "confusion": result.confusion.tolist(),
+                          "story": None if story == UNKNOWN else story.as_json()}))
         return 0
     print(f"{args.model}: {network.describe()}")
     print(f"test accuracy {result.accuracy:.2%} ({int(result.confusion.trace())} of "
           f"{result.count}), cost {result.cost:.4f}")
     print()
+    print(story_lines(story))
+    print()
     print(confusion_table(result.confusion))
     return 0
+
+
+def story_lines(story) -> str:  # noqa: ANN001 - a ModelStory
+    """What the model file says of how it was trained, or that it says nothing."""
+    from digitpad.core.model_story import UNKNOWN
+
+    if story == UNKNOWN:
+        return "its story: not in the file (format 1, saved by an older digitpad)"
+    rows = story.described()
+    width = max(len(what) for what, _ in rows)
+    return "\n".join(["its story, as saved with it:",
+                      *(f"  {what:<{width}}  {how}" for what, how in rows)])
 
 
 def confusion_table(confusion) -> str:

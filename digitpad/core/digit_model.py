@@ -10,8 +10,11 @@ is refused before its weights are read, in the app and in the command line alike
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
-from digitpad.core.errors import ModelFileError
+from digitpad.core import storage
+from digitpad.core.errors import ModelFileError, SettingsError
+from digitpad.core.model_story import MAX_STORY_BYTES, STORY_MEMBER, UNKNOWN, ModelStory
 from digitpad.core.network import Network
 from digitpad.core.paths import shown
 
@@ -20,10 +23,39 @@ from digitpad.core.settings import INPUTS, MAX_HIDDEN_LAYERS, MAX_NEURONS
 from digitpad.core.settings import OUTPUT_NEURONS as OUTPUTS
 
 
+class DigitModel(NamedTuple):
+    network: Network
+    story: ModelStory  # UNKNOWN for a format-1 file
+
+
 def load_digit_model(path: str | Path) -> Network:
     """The network saved at `path`; ModelFileError, naming the file and the reason, if it is
     not one digitpad can use."""
-    return Network.load(path, check_sizes=lambda sizes: check_digit_sizes(sizes, path))
+    return read_digit_model(path).network
+
+
+def read_digit_model(path: str | Path) -> DigitModel:
+    """The network saved at `path` and its story (core.model_story); ModelFileError, naming
+    the file and the reason, if either is not one digitpad can use."""
+    with storage.NpzReader(path) as arrays:
+        network = Network.from_arrays(arrays, path, lambda sizes: check_digit_sizes(sizes, path))
+        if STORY_MEMBER not in arrays:
+            return DigitModel(network, UNKNOWN)
+        if arrays.nbytes(STORY_MEMBER) > MAX_STORY_BYTES:
+            raise ModelFileError(f"{shown(path)} is not a valid digitpad model: its story is "
+                                 f"larger than {MAX_STORY_BYTES // 1024} KB")
+        try:
+            return DigitModel(network, ModelStory.from_array(arrays[STORY_MEMBER], network))
+        except (ValueError, SettingsError) as e:
+            raise ModelFileError(f"{shown(path)} is not a valid digitpad model: {e}") from None
+
+
+def save_digit_model(path: str | Path, network: Network, story: ModelStory) -> ModelStory:
+    """Write `network` and its story, dated now, to `path` (atomically); returns the story as
+    written. ModelFileError if it cannot be written (the old file, if any, is then unchanged)."""
+    story = story.saved_now()
+    network.save(path, extra={STORY_MEMBER: story.as_array()})
+    return story
 
 
 def check_digit_sizes(sizes: tuple[int, ...], path: str | Path) -> None:

@@ -52,6 +52,7 @@ from pathlib import Path
 import numpy as np
 
 from digitpad.core.errors import DataError
+from digitpad.core.paths import unused_name
 from digitpad.core.samples import (
     DIGITS,
     MAX_DRAWINGS,
@@ -413,7 +414,7 @@ class MyDigits:
         try:
             old = load_samples(legacy)  # checks every drawing: shapes, types, labels
         except DataError as e:
-            aside = _unused_name(legacy.with_name(f"{legacy.name}.damaged"))
+            aside = unused_name(legacy.with_name(f"{legacy.name}.damaged"))
             try:
                 os.rename(legacy, aside)
             except OSError as error:
@@ -425,7 +426,7 @@ class MyDigits:
             return
         # A drawing already here (migrated before, but the file not yet renamed) is skipped.
         added = self.add_samples(old, source="migrated", created_at=_iso(made))
-        kept = _unused_name(legacy.with_name(legacy.name + ".migrated"))
+        kept = unused_name(legacy.with_name(legacy.name + ".migrated"))
         try:
             os.rename(legacy, kept)
         except FileNotFoundError:  # another process was quicker
@@ -690,7 +691,7 @@ def _error(path: Path, what: str, e: sqlite3.Error, wait_s: float) -> DataError:
 def _set_aside(path: Path) -> Path:
     """Rename the damaged database (and its side files) out of the way; never delete them."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    aside = _unused_name(path.with_name(f"{path.name}.damaged-{stamp}"))
+    aside = unused_name(path.with_name(f"{path.name}.damaged-{stamp}"))
     try:
         for suffix in _SIDE_FILES:
             side = Path(f"{path}{suffix}")
@@ -701,11 +702,3 @@ def _set_aside(path: Path) -> Path:
         raise DataError(f"my digits in {path} are damaged, and could not be set aside: "
                         f"{e.strerror or e}") from None
     return aside
-
-
-def _unused_name(path: Path) -> Path:
-    candidate, n = path, 1
-    while os.path.lexists(candidate):
-        n += 1
-        candidate = path.with_name(f"{path.name}-{n}")
-    return candidate

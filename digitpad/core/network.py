@@ -24,7 +24,9 @@ from digitpad.core.errors import DivergedError, ModelFileError, SettingsError
 from digitpad.core.paths import shown
 from digitpad.core.sums import column_sums
 
-FORMAT_VERSION = 1
+# Model files: 1 holds the network alone; 2 may add the model's story (core.model_story).
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 class Gradients(NamedTuple):
@@ -260,8 +262,9 @@ class Network:
 
     # ---- files ------------------------------------------------------------------------------
 
-    def save(self, path: str | Path) -> None:
-        arrays = {
+    def save(self, path: str | Path, extra: dict[str, np.ndarray] | None = None) -> None:
+        """Write the network to `path` (.npz, atomically), with the `extra` arrays beside it."""
+        arrays = {**(extra or {}),
             "format_version": np.array(FORMAT_VERSION),
             "sizes": np.array(self.sizes),
             "activation": np.array(self.activation),
@@ -282,16 +285,26 @@ class Network:
         """
         # Only the arrays a network needs are read, one by one: see storage.NpzReader.
         with storage.NpzReader(path) as arrays:
-            try:
-                return cls._from_arrays(arrays, check_sizes)
-            except (KeyError, ValueError, TypeError, SettingsError) as e:
-                raise ModelFileError(f"{shown(path)} is not a valid digitpad model: {e}") from None
+            return cls.from_arrays(arrays, path, check_sizes)
+
+    @classmethod
+    def from_arrays(cls, arrays, path: str | Path,
+                    check_sizes: Callable[[tuple[int, ...]], None] | None = None) -> "Network":
+        """The network in `arrays` (an open storage.NpzReader, or a dict of arrays) read from
+        `path`; ModelFileError, naming the file, if they do not make one."""
+        try:
+            return cls._from_arrays(arrays, check_sizes)
+        except (KeyError, ValueError, TypeError, SettingsError) as e:
+            raise ModelFileError(f"{shown(path)} is not a valid digitpad model: {e}") from None
 
     @classmethod
     def _from_arrays(cls, arrays, check_sizes=None) -> "Network":
         version = arrays["format_version"]
-        if version.shape != () or version.dtype.kind not in "iu" or int(version) != FORMAT_VERSION:
-            raise ValueError(f"unknown format version {arrays['format_version']}")
+        if (version.shape != () or version.dtype.kind not in "iu"
+                or int(version) not in READABLE_VERSIONS):
+            raise ValueError(f"unknown format version {arrays['format_version']} (this "
+                             f"digitpad reads versions {READABLE_VERSIONS[0]} to "
+                             f"{READABLE_VERSIONS[-1]}: was it saved by a newer one?)")
         sizes = arrays["sizes"]
         if sizes.ndim != 1 or sizes.dtype.kind not in "iu":
             raise ValueError("layer sizes must be a list of integers")

@@ -15,6 +15,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import time
+from pathlib import Path
 from typing import BinaryIO
 
 
@@ -44,6 +46,25 @@ def open_regular(path: str | bytes | os.PathLike) -> BinaryIO:
     except BaseException:
         os.close(fd)
         raise
+
+
+def unused_name(path: Path) -> Path:
+    """`path` if nothing is there (not even a dangling link), else the first of PATH-2, PATH-3…
+    that is free."""
+    candidate, n = path, 1
+    while os.path.lexists(candidate):
+        n += 1
+        candidate = path.with_name(f"{path.name}-{n}")
+    return candidate
+
+
+def set_aside(path: Path, why: str = "damaged") -> Path:
+    """Rename `path` (a file, or a symbolic link itself, never what it leads to) out of the way,
+    to PATH.why-YYYYmmdd-HHMMSS, and return its new name: nothing is ever deleted. OSError if
+    it cannot be renamed."""
+    aside = unused_name(path.with_name(f"{path.name}.{why}-{time.strftime('%Y%m%d-%H%M%S')}"))
+    os.rename(path, aside)
+    return aside
 
 
 def file_problem(path: str | bytes | os.PathLike) -> tuple[int, str] | None:

@@ -72,16 +72,20 @@ class Epoch(NamedTuple):
 class SGD:
     """The training loop of `network` on `data`'s training digits, with `settings`."""
 
-    def __init__(self, network: Network, data: Mnist, settings: Settings, seed: int = 0) -> None:
+    def __init__(self, network: Network, data: Mnist, settings: Settings, seed: int = 0,
+                 steps_done: int = 0, epochs_done: int = 0) -> None:
+        """`steps_done` and `epochs_done`: where the numbering of steps and epochs goes on
+        from (a run continued after a restart)."""
         self.network = network
         self.data = data
         self.settings = settings
-        self.steps = 0  # done so far
+        self.steps = steps_done  # done so far
         # The training set: MNIST's, and digits in many hands if the settings ask for them.
         # Those are made when the loop starts (seconds of work, on the caller's thread).
         self._share, self._seed, self._training = settings.synthetic, seed, data
         examples = len(data.train_labels)
         self._batches = ShuffledBatches(examples + hands_count(examples, self._share), seed)
+        self._batches.epoch = epochs_done
         self._rng = np.random.default_rng(seed)  # for the augmentation
         self._interrupted = threading.Event()
 

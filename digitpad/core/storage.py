@@ -86,6 +86,11 @@ class NpzReader:
     def __contains__(self, name: str) -> bool:
         return name in self._members
 
+    def nbytes(self, name: str) -> int:
+        """How many bytes the array `name` takes once read (its .npy header included), as the
+        archive states it: known before anything is decompressed."""
+        return self._members[name].file_size
+
     def __getitem__(self, name: str) -> np.ndarray:
         """The array `name` (KeyError if the archive has none); ModelFileError if unreadable."""
         if name not in self._arrays:

@@ -126,6 +126,19 @@ class _History:
         self.norms[kept] = norms
         self.count += 1
 
+    @classmethod
+    def restored(cls, history: RunHistory) -> _History:
+        """The records of a saved run (at most twice HISTORY_STEPS steps), to go on from."""
+        kept, layers = history.grad_norms.shape
+        records = cls(layers)
+        capacity = max(len(records.costs), 1 << max(kept - 1, 0).bit_length())
+        records.costs = np.empty(capacity, dtype=np.float32)
+        records.norms = np.empty((capacity, layers), dtype=np.float32)
+        records.costs[:kept], records.norms[:kept] = history.costs, history.grad_norms
+        records.dropped = history.first_step - 1
+        records.count = records.dropped + kept
+        return records
+
     def recorded(self) -> tuple[np.ndarray, np.ndarray]:
         """Views of the kept costs and gradient norms."""
         kept = self.count - self.dropped
@@ -270,9 +283,12 @@ class Trainer:
             self._error = None
             self._cond.notify_all()
 
-    def reset(self, network: Network, settings: Settings | None = None) -> None:
+    def reset(self, network: Network, settings: Settings | None = None,
+              history: RunHistory | None = None, confusion: np.ndarray | None = None) -> None:
         """Pause and start over with `network` (new random weights, or new settings), and with
-        `settings` if given."""
+        `settings` if given. With `history` (and the last epoch's `confusion`), go on with a
+        saved run instead: its steps and epochs are this run's, and the next step follows them.
+        """
         with self._cond:
             self._running = False
             self._pending_steps = 0
@@ -281,7 +297,17 @@ class Trainer:
                 self._cond.wait()
             if settings is not None:
                 self._settings = settings
-            self._install(network)
+            self._install(network, history, confusion)
+
+    def run_history(self) -> tuple[RunHistory, np.ndarray | None]:
+        """This run as the plots show it (the kept steps' costs and gradient sizes, every
+        epoch's test score; arrays never written again) and the last epoch's confusion matrix.
+        """
+        with self._cond:
+            costs, norms = self._history.recorded()
+            epochs = [EpochScore(e.step, e.test_accuracy, e.test_cost) for e in self._epochs]
+            confusion = self._epochs[-1].confusion if self._epochs else None
+            return RunHistory(costs, norms, epochs, self._history.dropped + 1), confusion
 
     def adjust(self, change: Callable[[Network], T]) -> T:
         """Run change(network) on the trained network between two steps, training paused (a
@@ -320,14 +346,22 @@ class Trainer:
 
     # ---- the worker -------------------------------------------------------------------------
 
-    def _install(self, network: Network) -> None:
+    def _install(self, network: Network, history: RunHistory | None = None,
+                 confusion: np.ndarray | None = None) -> None:
         self._network = network
         self._published = network.copy()
         self._published_at = time.monotonic()
-        self._published_step = 0
-        self._history = _History(len(network.weights))
-        self._epochs: list[EpochResult] = []
-        self._epoch, self._epoch_fraction = 0, 0.0
+        if history is None:
+            self._history = _History(len(network.weights))
+            self._epochs: list[EpochResult] = []
+        else:
+            self._history = _History.restored(history)
+            last = len(history.epochs) - 1
+            self._epochs = [EpochResult(n + 1, e.step, e.test_cost, e.test_accuracy,
+                                        confusion if n == last else None)
+                            for n, e in enumerate(history.epochs)]
+        self._published_step = self._history.count
+        self._epoch, self._epoch_fraction = len(self._epochs), 0.0
         self._speed = 0.0
         self._error: Failure | None = None
         self._findings: tuple[Finding, ...] = ()
@@ -338,8 +372,10 @@ class Trainer:
 
     def _start_loop(self) -> None:
         """A new SGD loop for the network and data (none until there is data)."""
+        # Numbered on from the steps and epochs done: a restored run goes on from its own.
         self._sgd = None if self._data is None else SGD(
-            self._network, self._data, self._settings, self._seed)
+            self._network, self._data, self._settings, self._seed,
+            steps_done=self._history.count, epochs_done=self._epoch)
         self._events: Iterator[Step | Epoch] | None = None if self._sgd is None else iter(self._sgd)
 
     def _interrupt(self) -> None:
@@ -429,12 +465,8 @@ class Trainer:
 
     def _diagnose(self) -> None:
         """Diagnose the run so far (on the worker, between steps: the network holds still)."""
-        with self._cond:
-            costs, norms = self._history.recorded()  # views that are never written again
-            first_step = self._history.dropped + 1
-            epochs = [EpochScore(e.step, e.test_accuracy, e.test_cost) for e in self._epochs]
-            settings = self._settings
-        history = RunHistory(costs, norms, epochs, first_step)
+        history, _ = self.run_history()  # views that are never written again
+        settings = self.settings
         started = time.monotonic()
         try:
             findings = tuple(diagnose(self._network, history, self._probe, settings))

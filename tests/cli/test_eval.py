@@ -1,5 +1,7 @@
 """`digitpad eval`: accuracy, cost and the confusion matrix of a saved network."""
 
+from pathlib import Path
+
 import numpy as np
 
 from digitpad.cli import main
@@ -39,3 +41,31 @@ def test_readable_report(mnist_dir, trained_model, capsys):
     for digit, row in enumerate(table):
         counts = [0 if c == "." else int(c) for c in row.split()[1:]]
         assert counts.index(max(counts)) == digit
+
+
+def test_train_saves_the_story_and_eval_tells_it(mnist_dir, trained_model, capsys):
+    """`train --save` writes the settings, epochs and score of the run; `eval` prints them."""
+    assert main(["eval", "--model", str(trained_model), "--data", str(mnist_dir), "--json"]) == 0
+    story = json_lines(capsys.readouterr().out)[0]["story"]
+    settings = story["settings"]
+    # QUICK: the accurate preset with --epochs 2 --batch 50 --lr 0.1 --no-augment --synthetic 0
+    assert (settings["lr"], settings["batch"], settings["epochs"]) == (0.1, 50, 2)
+    assert (settings["momentum"], settings["l2"], settings["augment"]) == (0.9, 0.05, False)
+    assert story["epochs"] == 2 and story["steps"] == 2 * 6000 // 50
+    assert 0.5 < story["test_accuracy"] <= 1 and story["my_digits_accuracy"] is None
+    assert story["saved_at"].endswith("+00:00")
+
+    assert main(["eval", "--model", str(trained_model), "--data", str(mnist_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "learning settings  learning rate 0.1 (cosine over 2 epochs), batch 50, momentum " \
+           "0.9, L2 0.05, augmentation off" in out
+    assert "trained            2 epochs (240 steps)" in out
+    assert f"test accuracy      {story['test_accuracy']:.2%}" in out
+
+
+def test_eval_of_a_format_1_file_says_it_has_no_story(mnist_dir, capsys):
+    old = Path(__file__).parents[1] / "core" / "old_models" / "format1-784-10-relu-float64.npz"
+    assert main(["eval", "--model", str(old), "--data", str(mnist_dir), "--json"]) == 0
+    assert json_lines(capsys.readouterr().out)[0]["story"] is None
+    assert main(["eval", "--model", str(old), "--data", str(mnist_dir)]) == 0
+    assert "its story: not in the file (format 1" in capsys.readouterr().out

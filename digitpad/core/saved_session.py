@@ -1,0 +1,188 @@
+"""A saved session: the network being trained, its settings and its run's history, kept from
+one start of the app to the next.
+
+    save_session(path, SavedSession(network, settings, story, history, confusion))
+    session = load_session(path)        # SessionError, with the reason, if it cannot be used
+
+One .npz archive, written atomically like a model file and laid out like one (the network's
+arrays, checked the same way on reading, and its momentum), plus what the plots show: every
+kept step's cost and gradient size per layer, each epoch's test score and the last epoch's
+confusion matrix. The app's trainer keeps at most MAX_STEPS steps, so the file stays within a
+few megabytes (about 10 MB for the largest network's history) and is written in a blink on quit.
+
+Everything read is checked before it is trusted: array by array, within a size known before
+anything is decompressed, with no pickle. A file that fails is the caller's to set aside.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from digitpad.core import storage
+from digitpad.core.diagnosis import EpochScore, RunHistory
+from digitpad.core.digit_model import check_digit_sizes
+from digitpad.core.errors import DigitpadError, ModelFileError, SettingsError
+from digitpad.core.model_story import (
+    MAX_STORY_BYTES,
+    STORY_MEMBER,
+    ModelStory,
+    learning_settings,
+    learning_settings_json,
+)
+from digitpad.core.network import Network
+from digitpad.core.paths import shown
+from digitpad.core.settings import Settings
+
+SESSION_FILE = "session.npz"  # in the data folder
+VERSION = 1
+MAX_STEPS = 1 << 18  # the trainer keeps at most this many steps (twice its HISTORY_STEPS)
+MAX_EPOCHS = 1 << 20  # a million epochs: years of training the smallest network
+HEADER = 128  # an .npy header's bytes, at most, for the arrays here
+
+
+class SessionError(DigitpadError):
+    """A saved session that cannot be read or used."""
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    network: Network  # with its momentum (network.velocity), if it has one
+    settings: Settings  # of the run, the shape the network's
+    story: ModelStory  # what the network went through before this run (its model file's story)
+    history: RunHistory  # the kept steps' costs and gradient sizes, and every epoch's score
+    confusion: np.ndarray | None = None  # (10, 10): the last epoch's, on the test set
+
+    @property
+    def steps(self) -> int:
+        """Steps done in this run, dropped ones included."""
+        return self.history.last_step
+
+
+def save_session(path: str | Path, session: SavedSession) -> None:
+    """Write `session` to `path` atomically; ModelFileError with the reason if it cannot be
+    (a full disk, a read-only folder, a symbolic link there), the old file then unchanged."""
+    history, network = session.history, session.network
+    epochs = history.epochs
+    arrays = {
+        "session_version": np.array(VERSION),
+        STORY_MEMBER: session.story.as_array(),
+        "settings": np.array(json.dumps(learning_settings_json(session.settings))),
+        "costs": np.asarray(history.costs, dtype=np.float32),
+        "grad_norms": np.asarray(history.grad_norms, dtype=np.float32),
+        "first_step": np.array(history.first_step),
+        "epoch_steps": np.array([e.step for e in epochs], dtype=np.int64),
+        "test_accuracies": np.array([e.test_accuracy for e in epochs], dtype=np.float64),
+        "test_costs": np.array([e.test_cost for e in epochs], dtype=np.float64),
+    }
+    if session.confusion is not None:
+        arrays["confusion"] = np.asarray(session.confusion, dtype=np.int64)
+    for i, v in enumerate(network.velocity or []):
+        arrays[f"velocity{i}"] = v
+    network.save(path, extra=arrays)
+
+
+def load_session(path: str | Path) -> SavedSession:
+    """The session saved at `path`; SessionError, saying why, if it cannot be used."""
+    try:
+        with storage.NpzReader(path) as arrays:
+            return _read(arrays, path)
+    except ModelFileError as e:  # its message names the file
+        raise SessionError(f"the saved session cannot be used: {e}") from None
+    except (KeyError, ValueError, TypeError, SettingsError, RecursionError) as e:
+        # RecursionError: JSON nested thousands deep. KeyError: an array missing.
+        reason = f"its {e.args[0]} is missing" if isinstance(e, KeyError) else str(e)
+        raise SessionError(f"the saved session {shown(path)} cannot be used: {reason}") from None
+
+
+def _read(arrays: storage.NpzReader, path: str | Path) -> SavedSession:
+    version = _scalar(arrays, "session_version", "iu")
+    if version != VERSION:
+        raise ValueError(f"it is version {version}, made by a newer digitpad"
+                         if version > VERSION else f"its version {version} is unknown")
+    network = Network.from_arrays(arrays, path, lambda sizes: check_digit_sizes(sizes, path))
+    settings = learning_settings(json.loads(_text(arrays, "settings")), network)
+    if settings is None:
+        raise ValueError("its settings are missing")
+    story = ModelStory.from_array(_checked(arrays, STORY_MEMBER, MAX_STORY_BYTES), network)
+    network.velocity = _velocity(arrays, network)
+    history = _history(arrays, len(network.weights))
+    confusion = None
+    if "confusion" in arrays and history.epochs:
+        confusion = _checked(arrays, "confusion", 100 * 8 + HEADER)
+        classes = network.sizes[-1]
+        if (confusion.shape != (classes, classes) or confusion.dtype.kind not in "iu"
+                or (confusion < 0).any()):
+            raise ValueError("its confusion matrix is not one")
+    return SavedSession(network, settings, story, history, confusion)
+
+
+def _history(arrays: storage.NpzReader, layers: int) -> RunHistory:
+    costs = _checked(arrays, "costs", MAX_STEPS * 4 + HEADER)
+    norms = _checked(arrays, "grad_norms", MAX_STEPS * layers * 4 + HEADER)
+    if costs.ndim != 1 or costs.dtype != np.float32 or len(costs) > MAX_STEPS:
+        raise ValueError(f"its costs are not a list of at most {MAX_STEPS} float32 numbers")
+    if norms.shape != (len(costs), layers) or norms.dtype != np.float32:
+        raise ValueError(f"its gradient sizes are not {len(costs)} steps of {layers} layers")
+    # The plots join every point to the next and take logarithms of the gradient sizes.
+    if not (np.isfinite(costs).all() and np.isfinite(norms).all() and (norms >= 0).all()):
+        raise ValueError("its history holds numbers no training step makes (NaN, infinite, "
+                         "a negative gradient size)")
+    first_step = _scalar(arrays, "first_step", "iu")
+    if first_step < 1:
+        raise ValueError(f"its first step is {first_step}")
+    last_step = first_step + len(costs) - 1
+    per_epoch = MAX_EPOCHS * 8 + HEADER
+    steps = _checked(arrays, "epoch_steps", per_epoch)
+    accuracies = _checked(arrays, "test_accuracies", per_epoch)
+    test_costs = _checked(arrays, "test_costs", per_epoch)
+    if not (steps.ndim == 1 and steps.dtype.kind in "iu"
+            and accuracies.shape == test_costs.shape == steps.shape
+            and accuracies.dtype.kind == test_costs.dtype.kind == "f"):
+        raise ValueError("its test scores are not one per epoch")
+    if len(steps) and (steps.min() < 1 or steps.max() > last_step or (np.diff(steps) <= 0).any()):
+        raise ValueError("its epochs do not end at steps of the run, in order")
+    if not ((accuracies >= 0) & (accuracies <= 1)).all() or not (test_costs >= 0).all():
+        raise ValueError("its test scores are not accuracies and costs")
+    epochs = [EpochScore(int(s), float(a), float(c))
+              for s, a, c in zip(steps, accuracies, test_costs)]
+    return RunHistory(costs, norms, epochs, int(first_step))
+
+
+def _velocity(arrays: storage.NpzReader, network: Network) -> list[np.ndarray] | None:
+    """The momentum of every weight and bias (in that order), or None if it has none yet."""
+    params = network.weights + network.biases
+    if "velocity0" not in arrays:
+        return None
+    velocity = []
+    for i, p in enumerate(params):
+        v = _checked(arrays, f"velocity{i}", p.nbytes + HEADER)
+        if v.shape != p.shape or v.dtype != p.dtype or not np.isfinite(v).all():
+            raise ValueError(f"its momentum {i} does not fit the network")
+        velocity.append(v)
+    return velocity
+
+
+def _checked(arrays: storage.NpzReader, name: str, max_bytes: int) -> np.ndarray:
+    """The array `name`, refused before it is read if the archive says it is larger than
+    `max_bytes`: a small file cannot make digitpad allocate gigabytes."""
+    if name in arrays and arrays.nbytes(name) > max_bytes:
+        raise ValueError(f"its {name} is larger than a session's ever is")
+    return arrays[name]
+
+
+def _scalar(arrays: storage.NpzReader, name: str, kinds: str) -> int:
+    value = _checked(arrays, name, HEADER + 8)
+    if value.shape != () or value.dtype.kind not in kinds:
+        raise ValueError(f"its {name} is not a whole number")
+    return int(value)
+
+
+def _text(arrays: storage.NpzReader, name: str) -> str:
+    value = _checked(arrays, name, MAX_STORY_BYTES)
+    if value.shape != () or value.dtype.kind != "U":
+        raise ValueError(f"its {name} is not a text")
+    return str(value)

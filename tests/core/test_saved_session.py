@@ -1,0 +1,201 @@
+"""A saved session: exact round trips, and every kind of damaged or hostile file refused."""
+
+import io
+import json
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from digitpad.core.diagnosis import EpochScore, RunHistory
+from digitpad.core.model_story import NEW_NETWORK, ModelStory
+from digitpad.core.network import Network
+from digitpad.core.saved_session import (
+    MAX_STEPS,
+    SavedSession,
+    SessionError,
+    load_session,
+    save_session,
+)
+from digitpad.core.settings import Settings
+from tests.hostile_files import model_members, stored_array, write_zip, zeros_array
+
+SETTINGS = Settings(hidden=(16, 8), lr=0.3, batch=20, momentum=0.5, l2=0.01, augment=True)
+
+
+def trained_session(steps: int = 30) -> SavedSession:
+    """A network trained `steps` steps with momentum, and the history those steps made."""
+    network = SETTINGS.new_network(seed=2)
+    rng = np.random.default_rng(0)
+    costs, norms = [], []
+    for _ in range(steps):
+        X, y = rng.random((20, 784), dtype=np.float32), rng.integers(0, 10, 20)
+        stats = network.train_step(X, y, lr=0.3, momentum=0.5)
+        costs.append(stats.cost)
+        norms.append(stats.grad_norms)
+    epochs = [EpochScore(10, 0.25, 2.1), EpochScore(20, 0.5, 1.5), EpochScore(30, 0.625, 1.25)]
+    history = RunHistory(np.array(costs, np.float32), np.array(norms, np.float32), epochs, 1)
+    confusion = rng.integers(0, 50, (10, 10))
+    story = ModelStory(Settings(lr=3.0).with_network_of(network), 5, 3000, 0.9, None)
+    return SavedSession(network, SETTINGS, story, history, confusion)
+
+
+def test_a_session_comes_back_bit_for_bit(tmp_path):
+    saved = trained_session()
+    save_session(tmp_path / "session.npz", saved)
+
+    session = load_session(tmp_path / "session.npz")
+
+    network = session.network
+    assert network.sizes == (784, 16, 8, 10) and network.dtype == np.float32
+    for a, b in zip(network.weights + network.biases + network.velocity,
+                    saved.network.weights + saved.network.biases + saved.network.velocity):
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    assert session.settings == SETTINGS
+    assert session.story == saved.story
+    assert session.history.costs.tobytes() == saved.history.costs.tobytes()
+    assert session.history.grad_norms.tobytes() == saved.history.grad_norms.tobytes()
+    assert session.history.epochs == saved.history.epochs
+    assert session.history.first_step == 1 and session.steps == 30
+    np.testing.assert_array_equal(session.confusion, saved.confusion)
+
+
+def test_a_session_with_dropped_steps_and_no_momentum_or_epochs(tmp_path):
+    network = Network((784, 10))
+    history = RunHistory(np.ones(5, np.float32), np.ones((5, 1), np.float32), [], 1001)
+    save_session(tmp_path / "s.npz", SavedSession(network, Settings().with_network_of(network),
+                                                  NEW_NETWORK, history))
+    session = load_session(tmp_path / "s.npz")
+    assert session.network.velocity is None and session.confusion is None
+    assert session.history.first_step == 1001 and session.steps == 1005
+    assert session.history.epochs == []
+
+
+# ---- damaged and hostile files --------------------------------------------------------------
+
+
+def members_of(tmp_path):
+    save_session(tmp_path / "good.npz", trained_session())
+    return model_members(tmp_path / "good.npz")
+
+
+def refused(path) -> str:
+    with pytest.raises(SessionError) as info:
+        load_session(path)
+    message = str(info.value)
+    assert str(path) in message and "\n" not in message and "session" in message
+    return message
+
+
+def tampered(tmp_path, **changes):
+    members = members_of(tmp_path)
+    for name, value in changes.items():
+        if value is None:
+            del members[f"{name}.npy"]
+        else:
+            members[f"{name}.npy"] = stored_array(value)
+    write_zip(tmp_path / "session.npz", members)
+    return tmp_path / "session.npz"
+
+
+@pytest.mark.parametrize("cut", [0, 10, 1000, -200])
+def test_a_truncated_session(tmp_path, cut):
+    save_session(tmp_path / "session.npz", trained_session())
+    data = (tmp_path / "session.npz").read_bytes()
+    (tmp_path / "session.npz").write_bytes(data[:cut])
+    refused(tmp_path / "session.npz")
+
+
+def test_random_bytes_and_a_folder(tmp_path):
+    (tmp_path / "session.npz").write_bytes(np.random.default_rng(1).bytes(5000))
+    refused(tmp_path / "session.npz")
+    (tmp_path / "folder.npz").mkdir()
+    refused(tmp_path / "folder.npz")
+
+
+@pytest.mark.parametrize("changes", [
+    {"session_version": np.array(2)},
+    {"session_version": np.array(0.5)},
+    {"session_version": None},
+    {"costs": None},
+    {"costs": np.array([1.0, np.nan] * 15, np.float32)},
+    {"costs": np.ones(30, np.float64)},
+    {"costs": np.ones(29, np.float32)},
+    {"grad_norms": -np.ones((30, 3), np.float32)},
+    {"grad_norms": np.ones((30, 2), np.float32)},
+    {"first_step": np.array(0)},
+    {"first_step": np.array("one")},
+    {"epoch_steps": np.array([10, 20, 40])},
+    {"epoch_steps": np.array([20, 10, 30])},
+    {"epoch_steps": np.array([10, 20])},
+    {"test_accuracies": np.array([0.1, 1.5, 0.2])},
+    {"test_costs": np.array([1, np.nan, 1.0])},
+    {"confusion": -np.ones((10, 10), np.int64)},
+    {"confusion": np.ones((9, 10), np.int64)},
+    {"velocity0": np.ones((784, 3), np.float32)},
+    {"velocity5": None},
+    {"settings": np.array(json.dumps({"lr": -1}))},
+    {"settings": np.array("[" * 50_000 + "]" * 50_000)},
+    {"settings": np.array("null")},
+    {"settings": np.arange(3)},
+    {"story": np.array("{")},
+    {"W0": np.ones((784, 3), np.float32)},
+    {"sizes": np.array([784, 16, 8, 11])},
+], ids=lambda c: "-".join(f"{k}={'missing' if v is None else v.dtype}" for k, v in c.items()))
+def test_a_damaged_session_is_refused_with_the_reason(tmp_path, changes):
+    refused(tampered(tmp_path, **changes))
+
+
+def test_a_session_holding_pickles_is_refused_without_unpickling(tmp_path):
+    members = members_of(tmp_path)
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, np.array([{"x": 1}], dtype=object), allow_pickle=True)
+    data = buffer.getvalue()
+    members["costs.npy"] = members["costs.npy"]._replace(data=data, size=len(data), crc=0)
+    import zlib
+
+    members["costs.npy"] = members["costs.npy"]._replace(crc=zlib.crc32(data))
+    write_zip(tmp_path / "session.npz", members)
+    assert "pickled" in refused(tmp_path / "session.npz")
+
+
+@pytest.mark.parametrize("name, shape", [("costs", (500_000_000,)),
+                                         ("grad_norms", (MAX_STEPS + 1000, 3)),
+                                         ("epoch_steps", (200_000_000,)),
+                                         ("velocity0", (784, 16_000))])
+def test_a_small_file_claiming_a_huge_history_is_refused_before_it_is_read(tmp_path, name,
+                                                                           shape):
+    members = members_of(tmp_path)
+    members[f"{name}.npy"] = zeros_array(shape, "<i8" if name == "epoch_steps" else "<f4")
+    write_zip(tmp_path / "session.npz", members)
+    assert (tmp_path / "session.npz").stat().st_size < 3_000_000
+    tracemalloc.start()
+    try:
+        refused(tmp_path / "session.npz")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 32 * 2**20, f"refusing it allocated {peak / 2**20:.0f} MiB"
+
+
+def test_a_full_disk_or_a_symbolic_link_keeps_the_old_session(tmp_path, monkeypatch):
+    from digitpad.core.errors import ModelFileError
+
+    path = tmp_path / "session.npz"
+    save_session(path, trained_session(10))
+    before = path.read_bytes()
+    (tmp_path / "elsewhere.npz").write_bytes(b"theirs")
+    (tmp_path / "link.npz").symlink_to(tmp_path / "elsewhere.npz")
+    with pytest.raises(ModelFileError, match="symbolic link"):
+        save_session(tmp_path / "link.npz", trained_session(10))
+    assert (tmp_path / "elsewhere.npz").read_bytes() == b"theirs"
+
+    def full(*_, **__):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "savez", full)
+    with pytest.raises(ModelFileError, match="No space left"):
+        save_session(path, trained_session(20))
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere.npz", "link.npz",
+                                                          "session.npz"]
