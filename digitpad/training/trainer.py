@@ -367,7 +367,7 @@ class Trainer:
         self._findings: tuple[Finding, ...] = ()
         self._diagnosis_due = time.monotonic() + DIAGNOSIS_INTERVAL_S
         self._last_step_at = self._next_step_at = -math.inf  # paced: the first step goes at once
-        self._seen_step = 0
+        self._seen_step = self._history.count  # a restored run's steps count as seen
         self._start_loop()
 
     def _start_loop(self) -> None:
