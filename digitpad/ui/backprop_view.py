@@ -36,7 +36,7 @@ from digitpad.core.example_wishes import MAX_SHOWN, ExampleWishes, example_wishe
 from digitpad.core.network import Network
 from digitpad.ui import theme
 from digitpad.ui.frame import Change, Frame
-from digitpad.ui.inspector import InspectorView
+from digitpad.ui.inspector import InspectorView, cannot_show
 from digitpad.ui.learn_panel import LearnPanel
 from digitpad.ui.quiet_label import QuietLabel
 from digitpad.ui.weight_nudge import WeightNudge
@@ -254,16 +254,9 @@ class BackpropView(InspectorView):
 
     def refresh(self) -> None:
         network, image = self._network, self._image
-        self._wishes, self._message = None, None
-        if image is None:
-            self._message = PLACEHOLDER
-        elif network is None:
-            self._message = NO_NETWORK
-        elif network.sizes[0] != image.size or network.sizes[-1] != DIGITS:
-            self._message = (f"This view needs a network with {image.size} inputs and "
-                             f"{DIGITS} outputs, not {network.describe()}")
-        else:
-            self._wishes = example_wishes(network, image, self._chosen, MAX_BARS)
+        self._message = cannot_show(network, image, PLACEHOLDER, NO_NETWORK, outputs=DIGITS)
+        self._wishes = (None if self._message else
+                        example_wishes(network, image, self._chosen, MAX_BARS))
         self._sync_controls()
         look = self._look_of(self._wishes, self._message)
         if look != self._look:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QElapsedTimer, QEvent, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -33,6 +33,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from digitpad.core.rasterizer import DEFAULT_PEN_WIDTH, FINE, GRID, pen_path, rasterize
+from digitpad.ui.own_keys import OwnKeys, is_plain, plain_digit
 
 # A new point is kept only if the pen moved at least this far (grid units) since the last one.
 _MIN_STEP = 0.05
@@ -133,7 +134,7 @@ def square_rect(width: int, height: int, cells: int, margin: float = 1.0) -> QRe
     return QRectF((width - side) / 2, (height - side) / 2, side, side)
 
 
-class Canvas(QWidget):
+class Canvas(OwnKeys, QWidget):
     """A square 28×28 drawing grid; left button draws, right button / Delete / Esc clear."""
 
     changed = Signal()  # any change to the drawing, including every pen move during a stroke
@@ -409,40 +410,19 @@ class Canvas(QWidget):
             reach = self._pen_width / 2 + 1
             self._drawing_changed(near=tail.adjusted(-reach, -reach, reach, reach))
 
-    def _key_action(self, event: QKeyEvent) -> str | None:
-        """What a key does on the canvas: "digit", "clear", "undo" or nothing (None)."""
-        key = event.key()
-        plain = not event.modifiers() & (
-            Qt.KeyboardModifier.ControlModifier
-            | Qt.KeyboardModifier.AltModifier
-            | Qt.KeyboardModifier.MetaModifier
-        )
-        if plain and Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
-            return "digit"
-        if plain and key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Escape):
-            return "clear"
+    def key_handler(self, event: QKeyEvent) -> Callable[[], None] | None:
+        """What a key does on the canvas: a digit keeps the drawing as that digit, Delete,
+        Backspace and Esc clear it, Ctrl+Z undoes a stroke. These win over the window's
+        shortcuts on the same keys (say an Edit > Undo action on Ctrl+Z) while it has focus."""
+        digit = plain_digit(event)
+        if digit is not None:
+            return lambda: self.digit_key_pressed.emit(digit)
+        if is_plain(event) and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace,
+                                               Qt.Key.Key_Escape):
+            return self.clear
         if event.matches(QKeySequence.StandardKey.Undo):
-            return "undo"
+            return self.undo
         return None
-
-    def event(self, event: QEvent) -> bool:
-        # While the canvas has focus its own keys win over window shortcuts on the same keys
-        # (say an Edit > Undo action on Ctrl+Z): accepting the override sends us the key press.
-        if event.type() == QEvent.Type.ShortcutOverride and self._key_action(event):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        action = self._key_action(event)
-        if action == "digit":
-            self.digit_key_pressed.emit(int(event.key() - Qt.Key.Key_0))
-        elif action == "clear":
-            self.clear()
-        elif action == "undo":
-            self.undo()
-        else:
-            super().keyPressEvent(event)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)

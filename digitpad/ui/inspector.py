@@ -27,6 +27,9 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from digitpad.core.network import Network
     from digitpad.ui.frame import Frame
 
 
@@ -80,3 +83,18 @@ class InspectorView(LazyRefresh, QWidget):
 
     def show_frame(self, frame: Frame) -> None:
         raise NotImplementedError
+
+
+def cannot_show(network: Network | None, image: np.ndarray | None, no_drawing: str,
+                no_network: str, outputs: int | None = None) -> str | None:
+    """Why a view of `network` reading the drawing `image` has nothing to show: no drawing, no
+    network (said in the view's words), or a network that cannot read it (or has not the
+    `outputs` the view needs). None when there is something to show."""
+    if image is None:
+        return no_drawing
+    if network is None:
+        return no_network
+    if network.sizes[0] != image.size or outputs not in (None, network.sizes[-1]):
+        needs = f"{image.size} inputs" + ("" if outputs is None else f" and {outputs} outputs")
+        return f"This view needs a network with {needs}, not {network.describe()}"
+    return None

@@ -12,11 +12,11 @@ it is shown), so drawings kept in the app or imported by `digitpad samples impor
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import (
     QAbstractListModel,
-    QEvent,
     QModelIndex,
     QPointF,
     QSize,
@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from digitpad.core.errors import DigitpadError
 from digitpad.core.my_digits import APP_TIMEOUT_S, Details, Drawing, MyDigits, is_started
 from digitpad.data_dir import user_data_dir
+from digitpad.ui.own_keys import OwnKeys, is_plain, plain_digit
 
 THUMBNAIL = 56  # logical pixels: each of the 28×28 pixels as a 2×2 block
 THUMBNAILS_KEPT = 4000  # made thumbnails cached (about 12 KB each)
@@ -156,43 +157,24 @@ def strokes_from_image(pixels: np.ndarray) -> list[list[tuple[float, float]]]:
     return [[(float(c) + 0.5, float(r) + 0.5)] for r, c in zip(rows, cols)]
 
 
-class ThumbnailList(QListView):
+class ThumbnailList(OwnKeys, QListView):
     """The list of thumbnails; Delete, Ctrl+Z and the digit keys act on it while it has focus."""
 
     delete_pressed = Signal()
     undo_pressed = Signal()
     digit_pressed = Signal(int)
 
-    def _action(self, event: QKeyEvent) -> str | None:
-        plain = not event.modifiers() & (Qt.KeyboardModifier.ControlModifier
-                                         | Qt.KeyboardModifier.AltModifier
-                                         | Qt.KeyboardModifier.MetaModifier)
-        if plain and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            return "delete"
-        if plain and Qt.Key.Key_0 <= event.key() <= Qt.Key.Key_9:
-            return "digit"
-        if event.matches(QKeySequence.StandardKey.Undo):
-            return "undo"
-        return None
-
-    def event(self, event: QEvent) -> bool:
+    def key_handler(self, event: QKeyEvent) -> Callable[[], None] | None:
         # The window's own Delete (clear the canvas) and Ctrl+Z (undo a stroke) must not win
-        # while the gallery has the focus: accepting the override sends the key here.
-        if event.type() == QEvent.Type.ShortcutOverride and self._action(event):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        action = self._action(event)
-        if action == "delete":
-            self.delete_pressed.emit()
-        elif action == "undo":
-            self.undo_pressed.emit()
-        elif action == "digit":
-            self.digit_pressed.emit(int(event.key() - Qt.Key.Key_0))
-        else:
-            super().keyPressEvent(event)
+        # while the gallery has the focus.
+        digit = plain_digit(event)
+        if digit is not None:
+            return lambda: self.digit_pressed.emit(digit)
+        if is_plain(event) and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            return self.delete_pressed.emit
+        if event.matches(QKeySequence.StandardKey.Undo):
+            return self.undo_pressed.emit
+        return None
 
 
 class MyDigitsView(QWidget):

@@ -24,7 +24,7 @@ from digitpad.core.network import Network
 from digitpad.core.network_picture import NetworkPicture, network_picture
 from digitpad.ui import theme
 from digitpad.ui.frame import Change, Frame
-from digitpad.ui.inspector import InspectorView
+from digitpad.ui.inspector import InspectorView, cannot_show
 from digitpad.ui.step_animation import (
     PLAYED_UP_TO,
     WEIGHTS,
@@ -185,15 +185,8 @@ class NetworkView(InspectorView):
 
     def refresh(self) -> None:
         network, image = self._network, self._image
-        self._picture, self._message = None, None
-        if image is None:
-            self._message = PLACEHOLDER
-        elif network is None:
-            self._message = NO_NETWORK
-        elif network.sizes[0] != image.size:
-            self._message = f"This view needs a network with {image.size} inputs."
-        else:
-            self._picture = network_picture(network, image)
+        self._message = cannot_show(network, image, PLACEHOLDER, NO_NETWORK)
+        self._picture = None if self._message else network_picture(network, image)
         if self._picture is None or (self._selected is not None and
                                      self._selected[1] not in self._picture.shown[
                                          self._selected[0]]):

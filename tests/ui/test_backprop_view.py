@@ -128,6 +128,15 @@ def test_no_network_is_a_placeholder_too(view):
     assert view.message() != PLACEHOLDER  # it says what is missing
 
 
+@pytest.mark.parametrize("sizes,needs", [((100, 16, 10), "784 inputs and 10 outputs"),
+                                         ((784, 16, 5), "784 inputs and 10 outputs")])
+def test_a_network_that_cannot_read_the_drawing_says_what_it_needs(view, sizes, needs):
+    network = Network(sizes, seed=0)
+    view.show_example(network, stroke_image())
+    assert view.showing_placeholder and view.output_wishes() is None
+    assert view.message() == f"This view needs a network with {needs}, not {network.describe()}"
+
+
 def test_a_wide_layer_shows_the_64_largest_wishes(view):
     net = Network((784, 100, 10), output="softmax", cost="cross_entropy", seed=1)
     image = stroke_image()

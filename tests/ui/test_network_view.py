@@ -47,6 +47,18 @@ def test_drawing_lights_the_network_with_forward_activations(qtbot, window):
     assert view.message() == PLACEHOLDER
 
 
+def test_no_network_or_one_that_cannot_read_the_drawing_is_said(view):
+    view.show_example(None, stroke_image())
+    assert view.picture() is None and "No network yet" in view.message()
+    network = Network((100, 16, 10), seed=0)
+    view.show_example(network, stroke_image())
+    assert view.picture() is None
+    assert view.message() == ("This view needs a network with 784 inputs, not "
+                              f"{network.describe()}")
+    view.show_example(Network((784, 16, 5), seed=0), stroke_image())  # any outputs will do
+    assert view.picture() is not None and view.message() is None
+
+
 def test_a_wide_layer_shows_its_most_active_and_says_how_many_are_hidden(view):
     net = Network((784, 512, 512, 10), seed=4)
     view.show_example(net, stroke_image())
