@@ -3,8 +3,8 @@ a terminal.
 
     digitpad [gui] [--model PATH]
     digitpad train [--preset video|accurate] [network and training options] [--save PATH]
-                   [--force] [--json]
-    digitpad eval --model PATH [--data DIR] [--json]
+                   [--model PATH] [--with-mine [K]] [--force] [--json]
+    digitpad eval --model PATH [--mine] [--data DIR] [--json]
     digitpad predict --model PATH IMAGE [IMAGE ...]
     digitpad gradcheck [network options]
     digitpad lr-find [network options] [--batch N] [--momentum F] [--steps N] [--json]
@@ -134,13 +134,22 @@ def build_parser() -> ArgumentParser:
                      help="start from this saved network")
 
     train = add_command(
-        commands, "train", run_train, help="train a network on MNIST",
+        commands, "train", run_train, help="train a network on MNIST (and my digits)",
         description="Train a network on MNIST with mini-batch gradient descent. The preset "
         "gives every setting; options override single ones.")
     add_network_options(train)
     for name in TRAINING_SETTINGS:
         add_setting_option(train, name)
     add_data_option(train)
+    train.add_argument("--model", metavar="PATH",
+                       help="go on training this saved network (its shape stays), rather than "
+                       "a new one: fine-tuning")
+    train.add_argument("--with-mine", nargs="?", type=int, const=Settings().mine_repeats,
+                       metavar="K", help="train on my digits too: their training part (not the "
+                       "held-out drawings) K times per epoch (default "
+                       f"{Settings().mine_repeats}); the held-out part is measured after every "
+                       "epoch as 'your handwriting'")
+    train.set_defaults(preset=None)  # with --model: the preset of the model's kind of network
     train.add_argument("--save", metavar="PATH", help="save the trained network (.npz)")
     train.add_argument("--force", action="store_true",
                        help="let a run that failed (diverged, stuck at chance) replace the "
@@ -150,6 +159,9 @@ def build_parser() -> ArgumentParser:
     evaluate = add_command(commands, "eval", run_eval,
                            help="test a saved network on the MNIST test set")
     evaluate.add_argument("--model", metavar="PATH", required=True)
+    evaluate.add_argument("--mine", action="store_true",
+                          help="test on the held-out part of my digits (never trained on) "
+                          "instead of MNIST's test set")
     add_data_option(evaluate)
     evaluate.add_argument("--json", action="store_true",
                           help="print a JSON object with accuracy, cost and confusion matrix")
@@ -273,17 +285,20 @@ def add_folder_options(parser: argparse.ArgumentParser, what: str) -> None:
                         help=f"also write each {what} as DIR/png/<digit>/<index>.png")
 
 
-def settings_from(args: argparse.Namespace) -> Settings:
-    """The chosen preset with every setting that was given as an option put in its place."""
+def settings_from(args: argparse.Namespace, preset: Settings | None = None) -> Settings:
+    """The chosen preset (or `preset`) with every setting given as an option in its place."""
     from dataclasses import replace
 
     changes = {name: getattr(args, name) for name in ABOUT
                if getattr(args, name, None) is not None}
     if args.hidden is not None:
         changes["hidden"] = parse_hidden(args.hidden)
+    if getattr(args, "with_mine", None) is not None:
+        changes.update(train_on="both", mine_repeats=args.with_mine)
     if args.seed < 0:
         raise SettingsError(f"the seed must be 0 or more, not {args.seed}")
-    return replace(PRESETS[args.preset], **changes)  # checked: SettingsError if it cannot work
+    base = preset or PRESETS[args.preset or "video"]
+    return replace(base, **changes)  # checked: SettingsError if it cannot work
 
 
 # ---- digitpad [gui] -------------------------------------------------------------------------
@@ -323,18 +338,17 @@ def run_train(args: argparse.Namespace) -> int:
     from digitpad.core.digit_model import save_digit_model
     from digitpad.core.errors import DivergedError
     from digitpad.core.mnist import load_mnist
-    from digitpad.core.model_story import NEW_NETWORK
     from digitpad.core.training_run import train_epochs
     from digitpad.progress_bar import ProgressBar
 
     # Everything that can be checked is checked before minutes of training.
-    settings = settings_from(args)
+    settings, network, story = starting_point(args)
     if args.save:
         storage.check_writable(args.save)
     data = load_mnist(args.data)
-    network = settings.new_network(args.seed)
+    mine = my_digits_to_train_on(settings)
     if not args.json:
-        print(f"training {network.describe()}")
+        print(f"training {network.describe()}" + (f", from {args.model}" if args.model else ""))
         print(f"  learning rate {settings.lr:g} ({settings.schedule}), batch {settings.batch}, "
               f"momentum {settings.momentum:g}, L2 {settings.l2:g}, "
               f"augmentation {'on' if settings.augment else 'off'}, {settings.epochs} epochs, "
@@ -345,6 +359,14 @@ def run_train(args: argparse.Namespace) -> int:
             count = hands_count(len(data.train_labels), settings.synthetic)
             print(f"  {settings.synthetic:.0%} of every epoch synthesized: {count:,} digits "
                   "drawn from strokes in many hands, made first", flush=True)
+        if mine is not None:
+            print(f"  my digits: {plural(len(mine[0].labels), 'drawing')} to train on, each "
+                  f"{settings.mine_repeats} times per epoch; "
+                  f"{plural(len(mine[1].labels), 'held-out drawing')} to measure your "
+                  "handwriting", flush=True)
+    if mine is not None and not len(mine[1].labels):
+        print("digitpad: note: none of my digits is held out yet (one in five of each digit "
+              "is), so your handwriting is not measured", file=sys.stderr)
 
     bar = ProgressBar(sys.stderr, settings.epochs, settings.batch) if sys.stderr.isatty() else None
     on_batch = None if bar is None else (lambda p: bar.update(*p))
@@ -357,7 +379,7 @@ def run_train(args: argparse.Namespace) -> int:
     threads = use_cores(network, settings.batch, running=0)
     try:
         for report in train_epochs(network, data, settings, args.seed, on_batch,
-                                   recorder.step):
+                                   recorder.step, mine):
             epoch = report.epoch
             if bar is not None:
                 bar.clear()
@@ -371,9 +393,9 @@ def run_train(args: argparse.Namespace) -> int:
             check_may_replace(args.save, findings, args.force)
             # With its story: the settings, epochs and score it was trained to. Atomic: the
             # file is either the old one or the new one.
-            story = NEW_NETWORK.continued(settings, report.epoch, recorder.steps,
-                                          report.test_accuracy)
-            save_digit_model(args.save, network, story)
+            save_digit_model(args.save, network, story.continued(
+                settings, report.epoch, recorder.steps, report.test_accuracy,
+                report.mine_accuracy))
     except KeyboardInterrupt as stop:
         if bar is not None:
             bar.clear()
@@ -387,14 +409,96 @@ def run_train(args: argparse.Namespace) -> int:
         raise
     if args.json:
         print(json.dumps({"test_accuracy": report.test_accuracy, "test_cost": report.test_cost,
-                          "epochs": report.epoch, "seconds": round(seconds, 2),
-                          "model": args.save}), flush=True)
+                          **mine_score(report), "epochs": report.epoch,
+                          "seconds": round(seconds, 2), "model": args.save}), flush=True)
     else:
         print(f"test accuracy {report.test_accuracy:.2%} after {report.epoch} epochs "
               f"({seconds:.1f} s)")
+        if report.mine_count:
+            print(f"your handwriting {report.mine_accuracy:.2%} of "
+                  f"{plural(report.mine_count, 'held-out drawing')} of my digits")
         if args.save:
             print(f"saved to {args.save}")
     return 0
+
+
+def starting_point(args: argparse.Namespace):  # noqa: ANN201 - (Settings, Network, ModelStory)
+    """The settings, the network and its story a run starts from: a new network of the
+    options' shape, or with --model the saved one, which keeps its shape (the options may not
+    change it) and, unless --preset says otherwise, the learning settings saved with it."""
+    from digitpad.core.digit_model import read_digit_model
+    from digitpad.core.errors import DigitpadError
+    from digitpad.core.model_story import NEW_NETWORK
+    from digitpad.core.paths import shown
+
+    if args.model is None:
+        settings = settings_from(args)
+        return settings, settings.new_network(args.seed), NEW_NETWORK
+    network, story = read_digit_model(args.model)
+    if args.preset:
+        its_own = PRESETS[args.preset].with_network_of(network)
+    else:
+        its_own = story.settings or preset_like(network).with_network_of(network)
+    settings = settings_from(args, its_own)
+    changed = [f"--{name}" for name in ("hidden", "activation", "output", "cost")
+               if getattr(settings, name) != getattr(its_own, name)]
+    if changed:
+        raise DigitpadError(f"{shown(args.model)} holds a {network.describe()} network, and "
+                            f"going on from it keeps that network: leave out {' '.join(changed)}")
+    return settings, network, story
+
+
+def preset_like(network) -> Settings:  # noqa: ANN001 - a Network
+    """The preset that builds networks like this one (its learning settings suit it), else
+    the video's with this network's shape."""
+    for preset in PRESETS.values():
+        if preset.with_network_of(network) == preset:
+            return preset
+    return PRESETS["video"]
+
+
+def my_digits_to_train_on(settings: Settings):  # noqa: ANN201 - (Samples, Samples) or None
+    """My digits (to train on, held out) if the settings train on them; DataError if there are
+    too few."""
+    from digitpad.core.training_set import check_enough_to_train
+
+    if settings.train_on == "mnist":
+        return None
+    mine = read_my_digits()
+    check_enough_to_train(mine[0])
+    return mine
+
+
+def read_my_digits():  # noqa: ANN201 - (Samples, Samples)
+    """My digits, split into (to train on, held out); DataError if there are none."""
+    from digitpad.core.my_digits import is_started
+    from digitpad.data_dir import user_data_dir
+
+    if not is_started(user_data_dir()):  # looking creates nothing
+        raise no_drawings_error()
+    with open_my_digits() as store:
+        mine = store.split()
+        warn_damaged(store)
+    if not len(mine[0].labels) + len(mine[1].labels):
+        raise no_drawings_error()
+    return mine
+
+
+def no_drawings_error():  # noqa: ANN201 - a DataError
+    from digitpad.core.errors import DataError
+    from digitpad.core.paths import shown
+    from digitpad.core.training_set import NO_DRAWINGS_HINT
+    from digitpad.data_dir import my_digits_path
+
+    return DataError(f"there are no drawings in my digits yet ({shown(my_digits_path())}): "
+                     f"{NO_DRAWINGS_HINT}")
+
+
+def mine_score(report) -> dict:  # noqa: ANN001 - an EpochReport
+    """The score on my digits' held-out part, for a JSON line (nothing if none was measured)."""
+    if not report.mine_count:
+        return {}
+    return {"mine_accuracy": report.mine_accuracy, "mine_count": report.mine_count}
 
 
 def use_cores(network, batch: int, running: int) -> int:  # noqa: ANN001 - a Network
@@ -412,11 +516,13 @@ def print_epoch(report, epochs: int, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"epoch": report.epoch, "epochs": epochs, "lr": report.lr,
                           "cost": report.cost, "test_accuracy": report.test_accuracy,
-                          "test_cost": report.test_cost, "seconds": round(report.seconds, 3)}),
-              flush=True)
+                          "test_cost": report.test_cost, **mine_score(report),
+                          "seconds": round(report.seconds, 3)}), flush=True)
     else:
+        mine = (f"your handwriting {report.mine_accuracy:.2%}  " if report.mine_count
+                else "")
         print(f"epoch {report.epoch:>{len(str(epochs))}}/{epochs}  lr {report.lr:<8.4g} "
-              f"cost {report.cost:.4f}  test accuracy {report.test_accuracy:.2%}  "
+              f"cost {report.cost:.4f}  test accuracy {report.test_accuracy:.2%}  {mine}"
               f"({report.seconds:.1f} s)", flush=True)
 
 
@@ -469,6 +575,8 @@ def run_eval(args: argparse.Namespace) -> int:
     from digitpad.core.model_story import UNKNOWN
 
     network, story = read_digit_model(args.model)
+    if args.mine:
+        return eval_mine(args, network)
     data = load_mnist(args.data)
     use_cores(network, CHUNK, running=0)
     result = evaluate(network, data.test_images, data.test_labels)
@@ -483,6 +591,31 @@ def run_eval(args: argparse.Namespace) -> int:
           f"{result.count}), cost {result.cost:.4f}")
     print()
     print(story_lines(story))
+    print()
+    print(confusion_table(result.confusion))
+    return 0
+
+
+def eval_mine(args: argparse.Namespace, network) -> int:  # noqa: ANN001 - a Network
+    """How well `network` reads the held-out part of my digits (never trained on)."""
+    from digitpad.core.errors import DataError
+    from digitpad.core.evaluation import evaluate
+
+    train, held_out = read_my_digits()
+    if not len(held_out.labels):
+        raise DataError(f"none of my {plural(len(train.labels), 'drawing')} is held out yet: "
+                        "one in five of each digit is (the 3rd, 8th, ...), so keep a few more "
+                        "of each digit to measure how well a network reads your hand")
+    result = evaluate(network, held_out.images, held_out.labels)
+    right = int(result.confusion.trace())
+    if args.json:
+        print(json.dumps({"model": args.model, "mine_accuracy": result.accuracy,
+                          "mine_cost": result.cost, "examples": result.count,
+                          "confusion": result.confusion.tolist()}))
+        return 0
+    print(f"{args.model}: {network.describe()}")
+    print(f"your handwriting: {result.accuracy:.2%} of the held-out part of my digits right "
+          f"({right} of {result.count}), cost {result.cost:.4f}")
     print()
     print(confusion_table(result.confusion))
     return 0
@@ -703,10 +836,8 @@ def plural(n: int, noun: str) -> str:
 
 
 def run_samples_export(args: argparse.Namespace) -> int:
-    from digitpad.core.errors import DataError
     from digitpad.core.my_digits import is_started
-    from digitpad.core.paths import shown
-    from digitpad.data_dir import my_digits_path, user_data_dir
+    from digitpad.data_dir import user_data_dir
 
     samples = None
     if is_started(user_data_dir()):
@@ -714,8 +845,7 @@ def run_samples_export(args: argparse.Namespace) -> int:
             samples = store.samples()
             warn_damaged(store)
     if samples is None or not len(samples.labels):
-        raise DataError(f"there are no drawings in my digits yet ({shown(my_digits_path())}): "
-                        "in the app, draw a digit and press its key on the canvas to keep it")
+        raise no_drawings_error()
     return write_idx_and_pngs(samples, args, ("exported", "exported"), "drawing")
 
 

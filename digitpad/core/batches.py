@@ -9,18 +9,23 @@ class ShuffledBatches:
     """Hands out mini-batches of the indices 0..n-1, reshuffled at the start of every epoch."""
 
     def __init__(self, n: int, seed: int = 0) -> None:
-        if n < 1:
-            raise SettingsError("there are no training examples to draw mini-batches from")
-        self.n = n
         self.epoch = 0  # completed epochs
         self._rng = np.random.default_rng(seed)
-        self._order = self._rng.permutation(n)
-        self._pos = 0
+        self.restart(n)
 
     @property
     def position(self) -> int:
         """How many examples of the current epoch have been handed out."""
         return self._pos
+
+    def restart(self, n: int) -> None:
+        """Start the epoch under way over, on n examples (another training set); the count
+        of completed epochs stays."""
+        if n < 1:
+            raise SettingsError("there are no training examples to draw mini-batches from")
+        self.n = n
+        self._order = self._rng.permutation(n)
+        self._pos = 0
 
     def next(self, size: int) -> np.ndarray:
         """The next `size` indices; the last batch of an epoch may be smaller."""

@@ -239,7 +239,17 @@ def hand_strokes(
 ) -> Strokes:
     """A digit in this style, with one writer's proportions, slant, width, tilt and wobble
     (units: the style's height is 1)."""
-    strokes = [densify(s, 0.02) for s in STYLES[digit][style](rng.uniform)]
+    return in_a_hand(STYLES[digit][style], rng, slant, tilt)
+
+
+def in_a_hand(
+    style: Style,
+    rng: np.random.Generator,
+    slant: tuple[float, float] = SLANT,
+    tilt: tuple[float, float] = TILT,
+) -> Strokes:
+    """The strokes of `style` (any, not only those of STYLES) as one writer draws them."""
+    strokes = [densify(s, 0.02) for s in style(rng.uniform)]
     shear = rng.uniform(*slant)
     width = rng.uniform(*WIDTH)
     angle = np.deg2rad(rng.uniform(*tilt))

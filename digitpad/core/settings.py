@@ -33,12 +33,15 @@ ACTIVATIONS = ("sigmoid", "relu", "tanh")
 OUTPUTS = ("softmax", "sigmoid")
 COSTS = ("cross_entropy", "quadratic")
 SCHEDULES = ("constant", "cosine")
+TRAIN_ON = ("mnist", "mine", "both")
+"""What a run trains on: MNIST (with the synthesized share), my digits, or both."""
 
 MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 4096  # per hidden layer
 
-STEP_SETTINGS = ("lr", "batch", "augment")
-"""The settings that may change between two steps of a run (the app applies them at once).
+STEP_SETTINGS = ("lr", "batch", "augment", "train_on", "mine_repeats")
+"""The settings that may change between two steps of a run (the app applies them at once: a
+new choice of data starts the epoch under way over, on the new training set).
 The others describe the whole run, the network's shape among them: they apply when it starts
 over. `epochs` and `schedule` describe a run of known length (`digitpad train`); the app's runs
 go on until paused, at the learning rate shown."""
@@ -81,8 +84,12 @@ def _setting(default, about: About):  # noqa: ANN001, ANN202
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything a training run needs besides the data and a seed. Frozen: change a copy
-    (dataclasses.replace), which is checked like a new one."""
+    """Everything a training run needs besides the data itself and a seed. Frozen: change a
+    copy (dataclasses.replace), which is checked like a new one.
+
+    Which data a run trains on (train_on, mine_repeats) is a setting too, as the share of
+    synthesized digits is: it is remembered, saved and changed like the learning rate, while
+    the digits themselves (MNIST's, my drawings) are handed to the training loop."""
 
     hidden: tuple[int, ...] = _setting((16, 16), About(
         "hidden layers", f"hidden layer sizes, e.g. 16,16 (none: no hidden layer; at most "
@@ -109,6 +116,12 @@ class Settings:
         "share of synthesized digits", "this share of every epoch: digits drawn from strokes "
         "in many hands (flagged 1s, crossed 7s, ...), MNIST the rest", Limits(0.0, 0.5),
         metavar="SHARE"))
+    train_on: str = _setting("mnist", About(
+        "training data", "mnist, mine (my digits: their training part) or both",
+        choices=TRAIN_ON))
+    mine_repeats: int = _setting(10, About(
+        "repeats of my digits", "my digits' training part is seen this many times per epoch",
+        Limits(1, 1000), metavar="K"))
     schedule: str = _setting("constant", About(
         "schedule", "learning rate over the epochs: constant, or cosine (down to 0)",
         choices=SCHEDULES))

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from digitpad.core.mnist import Mnist
 from digitpad.core.network import Network
+from digitpad.core.samples import Samples
 from digitpad.core.settings import Settings
 from digitpad.core.sgd import SGD, Step
 
@@ -36,6 +37,8 @@ class EpochReport(NamedTuple):
     test_accuracy: float
     test_cost: float
     seconds: float  # wall time of this epoch, test included
+    mine_accuracy: float | None = None  # on my digits' held-out part (None: none held out)
+    mine_count: int = 0  # how many held-out drawings that is
 
 
 def learning_rate(settings: Settings, epoch: int) -> float:
@@ -56,6 +59,7 @@ def train_epochs(
     seed: int = 0,
     on_batch: Callable[[BatchProgress], None] | None = None,
     on_step: Callable[[Step], None] | None = None,
+    mine: tuple[Samples, Samples] | None = None,
 ) -> Iterator[EpochReport]:
     """Train `network` in place for settings.epochs epochs, yielding a report after each.
 
@@ -63,8 +67,9 @@ def train_epochs(
     then holds the weights of the step before (callers should not save them as a result).
     `on_batch` is called after every mini-batch, for progress displays; `on_step` with every
     step's statistics (its cost and gradient sizes: what a diagnosis of the run reads).
+    `mine`: my digits (to train on, held out), for settings.train_on and to be measured.
     """
-    sgd = SGD(network, data, replace(settings, lr=learning_rate(settings, 0)), seed)
+    sgd = SGD(network, data, replace(settings, lr=learning_rate(settings, 0)), seed, mine)
     run_started = epoch_started = time.perf_counter()
     trained, cost_sum = 0, 0.0  # examples over the whole run; their costs over this epoch
     for event in sgd:
@@ -81,7 +86,9 @@ def train_epochs(
             continue
         yield EpochReport(event.epoch, sgd.settings.lr, cost_sum / last.total,
                           event.test.accuracy, event.test.cost,
-                          time.perf_counter() - epoch_started)
+                          time.perf_counter() - epoch_started,
+                          None if event.mine is None else event.mine.accuracy,
+                          0 if event.mine is None else event.mine.count)
         if event.epoch == settings.epochs:
             return
         sgd.settings = replace(settings, lr=learning_rate(settings, event.epoch))

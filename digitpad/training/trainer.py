@@ -20,7 +20,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from digitpad.core.diagnosis import EpochScore, Finding, RunHistory, diagnose, probe_inputs
-from digitpad.core.errors import DivergedError
+from digitpad.core.errors import DataError, DivergedError
 from digitpad.core.network import Network
 from digitpad.core.settings import Settings
 from digitpad.core.sgd import SGD, Epoch, Step
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from digitpad.core.mnist import Mnist
+    from digitpad.core.samples import Samples
 
 # How often the worker refreshes the weight copy the GUI predicts with.
 SNAPSHOT_INTERVAL_S = 1 / 30
@@ -46,6 +47,7 @@ HISTORY_STEPS = 1 << 17
 # What can stop training by itself (Failure.kind).
 DIVERGED = "diverged"  # the cost became NaN or infinite; the last good weights are kept
 OUT_OF_MEMORY = "out of memory"
+NO_DATA = "no data"  # too few of my digits to train on (DataError's sentence is the detail)
 UNEXPECTED = "unexpected"  # a bug: its type and text are in Failure.detail, the log has more
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,8 @@ class EpochResult:
     # (10, 10) int counts on the test set: row = true digit, column = the network's answer.
     # Left out of == and hash(): comparing arrays there would raise.
     confusion: np.ndarray | None = field(default=None, compare=False)
+    mine_accuracy: float | None = None  # on my digits' held-out part (None: none held out)
+    mine_count: int = 0  # held-out drawings measured
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ class Snapshot:
     is_running: bool
     error: Failure | None  # why training stopped by itself
     findings: tuple[Finding, ...] = ()  # the run's diagnosis, most urgent first (core.diagnosis)
+    mine_held_out: int = 0  # held-out drawings of my digits, measured after every epoch
 
     @property
     def diverged(self) -> bool:
@@ -166,6 +171,7 @@ class Trainer:
         self._wait_until_seen = False  # each step waits until snapshot() handed out the last
         self._seen_step = 0  # the newest step whose weights snapshot() has handed out
         self._data: Mnist | None = None
+        self._mine: tuple[Samples, Samples] | None = None
         self._install(network)
         if data is not None:
             self.set_data(data)
@@ -228,6 +234,7 @@ class Trainer:
                 is_running=self._running,
                 error=self._error,
                 findings=self._findings,
+                mine_held_out=0 if self._mine is None else len(self._mine[1].labels),
             )
 
     # ---- controls (any thread) --------------------------------------------------------------
@@ -238,9 +245,18 @@ class Trainer:
             self._data, self._probe = data, probe
             self._start_loop()
 
+    def set_my_digits(self, mine: tuple[Samples, Samples] | None) -> None:
+        """My digits (to train on, held out), as MyDigits.split() gives them: trained on if the
+        settings say so, the held-out part measured after every epoch. New drawings join at the
+        start of the next epoch."""
+        with self._cond:
+            self._mine = mine
+            if self._sgd is not None:
+                self._sgd.mine = mine
+
     def change_settings(self, settings: Settings) -> None:
-        """Train with the learning rate, batch size and augmentation of `settings` from the next
-        step on. The other settings describe the whole run: they change with reset()."""
+        """Train with the learning rate, batch size, augmentation and data of `settings` from the
+        next step on. The other settings describe the whole run: they change with reset()."""
         with self._cond:
             self._settings = self._settings.with_step_settings_of(settings)
 
@@ -374,7 +390,7 @@ class Trainer:
         """A new SGD loop for the network and data (none until there is data)."""
         # Numbered on from the steps and epochs done: a restored run goes on from its own.
         self._sgd = None if self._data is None else SGD(
-            self._network, self._data, self._settings, self._seed,
+            self._network, self._data, self._settings, self._seed, self._mine,
             steps_done=self._history.count, epochs_done=self._epoch)
         self._events: Iterator[Step | Epoch] | None = None if self._sgd is None else iter(self._sgd)
 
@@ -452,9 +468,10 @@ class Trainer:
         if step.ends_epoch:
             scored = next(self._events, None)  # None if a reset or close interrupted it
             if scored is not None:
-                test = scored.test
+                test, mine = scored.test, scored.mine
                 result = EpochResult(scored.epoch, scored.step, test.cost, test.accuracy,
-                                     test.confusion)
+                                     test.confusion, None if mine is None else mine.accuracy,
+                                     0 if mine is None else mine.count)
                 with self._cond:
                     self._epochs.append(result)
         stopping = not (self._running or self._pending_steps)  # paused, or a single step
@@ -485,6 +502,8 @@ class Trainer:
             failure = Failure(DIVERGED, step, str(error))
         elif isinstance(error, MemoryError):
             failure = Failure(OUT_OF_MEMORY, step)
+        elif isinstance(error, DataError):
+            failure = Failure(NO_DATA, step, str(error))
         else:  # a bug
             log.error("training step %d failed", step, exc_info=error)
             failure = Failure(UNEXPECTED, step, f"{type(error).__name__}: {error}")

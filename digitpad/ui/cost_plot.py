@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QWidget
 
@@ -68,6 +68,10 @@ class CostPlot(pg.PlotWidget):
         self.accuracy_curve = pg.PlotDataItem(symbol="s", symbolSize=7)
         self.accuracy_view.addItem(self.accuracy_curve)
         item.legend.addItem(self.accuracy_curve, "test accuracy (right axis)")
+        # How well it reads the held-out part of my digits, on the same axis.
+        self.mine_curve = pg.PlotDataItem(symbol="t", symbolSize=8)
+        self.accuracy_view.addItem(self.mine_curve)
+        item.legend.addItem(self.mine_curve, "your handwriting (right axis)")
         item.vb.sigResized.connect(self._align_views)
 
         # The stretch of steps a finding of the diagnosis cites: shaded, not movable.
@@ -100,6 +104,7 @@ class CostPlot(pg.PlotWidget):
         for curve in (self.batch_curve, self.smooth_curve, self.test_cost_curve):
             curve.setData([], [])
         self.accuracy_curve.setData([], [])
+        self.mine_curve.setData([], [])
         self._test_costs = []
         self.placeholder.setVisible(True)
         self._range.reset(100, (0, 1))
@@ -139,6 +144,9 @@ class CostPlot(pg.PlotWidget):
             self.test_cost_curve.setData(at, self._test_costs)
             accuracy = np.array([100 * e.test_accuracy for e in epochs])
             self.accuracy_curve.setData(at, accuracy)
+            mine = [e for e in epochs if e.mine_accuracy is not None]
+            self.mine_curve.setData([e.step for e in mine], [100 * e.mine_accuracy for e in mine])
+            accuracy = np.concatenate([accuracy, [100 * e.mine_accuracy for e in mine]])
             # Show the interesting part of the accuracy scale: from a bit below the worst.
             low = max(0.0, min(90.0, float(np.floor(accuracy.min() / 5) * 5 - 5))) if len(
                 accuracy) else 0.0
@@ -186,6 +194,10 @@ class CostPlot(pg.PlotWidget):
         self.accuracy_curve.setPen(pg.mkPen(accuracy, width=1.5))
         self.accuracy_curve.setSymbolBrush(accuracy)
         self.accuracy_curve.setSymbolPen(pg.mkPen(accuracy))
+        mine = theme.series_color(palette, 3)
+        self.mine_curve.setPen(pg.mkPen(mine, width=1.5, style=Qt.PenStyle.DashLine))
+        self.mine_curve.setSymbolBrush(mine)
+        self.mine_curve.setSymbolPen(pg.mkPen(mine))
         self.placeholder.setColor(theme.text_color(palette, 130))
         warning = theme.warning_color(palette)
         shade = theme.mix(warning, palette.color(QPalette.ColorRole.Base), 0.75)

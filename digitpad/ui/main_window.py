@@ -33,6 +33,7 @@ from digitpad.ui.lr_finder_dialog import LrFinderDialog
 from digitpad.ui.menus import build_menus
 from digitpad.ui.mnist_loader import MnistLoader
 from digitpad.ui.model_files import ModelFiles
+from digitpad.ui.my_digits_feed import MyDigitsFeed
 from digitpad.ui.my_digits_store import MyDigitsStore
 from digitpad.ui.my_digits_view import MyDigitsView
 from digitpad.ui.pace_selector import connect_pace
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self._splitter_restored = restore_window_state(self, settings, self._splitters(),
                                                        self.inspectors)
         self.my_digits_store.open_at_start()
+        self.my_digits_feed = MyDigitsFeed(self.trainer, self.controls.data_choice, self)
         self.gradient_plot.set_measure(read(settings, GRADIENT_MEASURE_KEY, "per_weight"))
         connect_pace(self.controls.pace_selector, self.session, settings)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
+from digitpad.training.trainer import Snapshot
 from digitpad.ui.frame import Frame
 from digitpad.ui.pace_selector import pace_words
 
@@ -16,11 +17,15 @@ TIPS = {
              "training is slowed down).",
     "accuracy": "Share of the 10,000 test digits (never trained on) that the network "
                 "got right, measured after each epoch.",
+    "mine": "Your handwriting: share of the held-out part of my digits (one drawing in five "
+            "of each digit,\nnever trained on) that the network read right, measured after "
+            "each epoch.",
 }
 # Each label is as wide as its widest text: changing numbers neither jiggle the bar nor make it
 # lay itself out again.
 WIDEST = {"epoch": "Epoch 888 · 88%", "step": "Step 8,888,888",
-          "speed": "slowed: 100 steps/s", "accuracy": "Test accuracy: after epoch 1"}
+          "speed": "slowed: 100 steps/s", "accuracy": "Test accuracy: after epoch 1",
+          "mine": "Your handwriting: none held out"}
 
 
 class StatusBar(QStatusBar):
@@ -62,6 +67,7 @@ class StatusBar(QStatusBar):
             "step": f"Step {snapshot.steps:,}",
             "speed": _speed_words(speed, frame.pace),
             "accuracy": accuracy,
+            "mine": handwriting(snapshot),
         }
         for key, text in texts.items():
             if self.labels[key].text() != text:  # relayout only when a label changes
@@ -74,6 +80,16 @@ def _speed_words(examples_per_second: float, pace: float | None) -> str:
     if pace is not None:  # the speed of a step alone would say nothing of the waits between
         return f"slowed: {pace_words(pace)}"
     return f"{_round(examples_per_second):,} examples/s"
+
+
+def handwriting(snapshot: Snapshot) -> str:
+    """How well the network read my held-out drawings at the last epoch, or why not (yet)."""
+    last = snapshot.epochs[-1] if snapshot.epochs else None
+    if last is not None and last.mine_accuracy is not None:
+        return f"Your handwriting {100 * last.mine_accuracy:.1f}%"
+    if snapshot.mine_held_out:
+        return "Your handwriting: after the next epoch"
+    return "Your handwriting: none held out"
 
 
 def _round(value: float) -> int:

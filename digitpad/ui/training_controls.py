@@ -42,6 +42,7 @@ from digitpad.core.settings import (
     parse_hidden,
 )
 from digitpad.ui import theme
+from digitpad.ui.data_choice import DataChoice
 from digitpad.ui.pace_selector import PaceSelector
 from digitpad.ui.training_settings import (
     describe_network,
@@ -112,6 +113,9 @@ class TrainingControls(QWidget):
         layout.setSpacing(12)
         layout.addWidget(self._build_run_box())
         layout.addWidget(self._build_step_box())
+        self.data_choice = DataChoice()  # MNIST, my digits or both: applies right away too
+        self.data_choice.changed.connect(self._knob_changed)
+        layout.addWidget(self.data_choice)
         layout.addWidget(self._build_network_box())
         layout.addStretch(1)
         self._keep_typed_keys = KeepTypedKeys(self)
@@ -339,6 +343,7 @@ class TrainingControls(QWidget):
             self.l2_spin.setValue(settings.l2)
             self.momentum_spin.setValue(settings.momentum)
             self.augment_check.setChecked(settings.augment)
+            self.data_choice.show_values(settings.train_on, settings.mine_repeats)
         finally:
             self._updating = False
         self._shown, self._hidden_valid = settings, True
@@ -379,8 +384,9 @@ class TrainingControls(QWidget):
     # ---- reactions ------------------------------------------------------------------------
 
     def choose_preset(self, name: str) -> None:
-        """Fill in every setting from PRESETS[name]; the network ones wait for a reset."""
-        self.set_settings(PRESETS[name])
+        """Fill in every setting from PRESETS[name]; the network ones wait for a reset. The
+        choice of data is not a preset's: it stays."""
+        self.set_settings(replace(PRESETS[name], **self.data_choice.values()))
 
     def _preset_chosen(self, index: int) -> None:
         name = self.preset_combo.itemData(index)
@@ -412,6 +418,7 @@ class TrainingControls(QWidget):
             l2=self.l2_spin.value(),
             momentum=self.momentum_spin.value(),
             augment=self.augment_check.isChecked(),
+            **self.data_choice.values(),
         )
 
     def _refresh(self) -> None:

@@ -108,9 +108,11 @@ def test_hidden_layers_that_cannot_work(text, message):
 
 def test_step_settings_come_from_the_other_settings_and_the_rest_stays():
     run = PRESETS["accurate"]
-    panel = replace(PRESETS["video"], lr=0.01, batch=7, augment=False)
+    panel = replace(PRESETS["video"], lr=0.01, batch=7, augment=False, train_on="both",
+                    mine_repeats=3)
     mixed = run.with_step_settings_of(panel)
     assert (mixed.lr, mixed.batch, mixed.augment) == (0.01, 7, False)
+    assert (mixed.train_on, mixed.mine_repeats) == ("both", 3)
     assert mixed.differences(run) == list(STEP_SETTINGS)
 
 
@@ -131,7 +133,7 @@ def test_the_names_of_the_choices_are_the_cores():
 def test_every_setting_says_what_it_is():
     assert list(ABOUT) == [
         "hidden", "activation", "output", "cost", "lr", "batch", "l2", "momentum", "augment",
-        "synthetic", "schedule", "epochs"]
+        "synthetic", "train_on", "mine_repeats", "schedule", "epochs"]
     assert all(about.label and about.help for about in ABOUT.values())
 
 
