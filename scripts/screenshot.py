@@ -1,13 +1,13 @@
 """Make docs/screenshot.png: the real window, mid-training, with a digit drawn by mouse events.
 
     python scripts/screenshot.py [--output docs/screenshot.png] [--seconds 6] [--size 1360x860]
-                                 [--dark] [--tab N] [--target D] [--failing]
+                                 [--dark] [--tab N] [--target D] [--alone D] [--failing]
                                  [--pace STEPS [--act forward|backward|weights]]
 
 The README's pictures:
     python scripts/screenshot.py
     python scripts/screenshot.py --dark --output docs/screenshot-dark.png
-    python scripts/screenshot.py --tab 2 --target 8 --output docs/screenshot-nudges.png
+    python scripts/screenshot.py --tab 2 --target 8 --alone 8 --output docs/screenshot-nudges.png
     python scripts/screenshot.py --tab 6 --output docs/screenshot-network.png
     python scripts/screenshot.py --failing --output docs/screenshot-diagnosis.png
     python scripts/screenshot.py --tab 2 --learn --output /tmp/learn.png   # Learn this digit
@@ -41,6 +41,8 @@ def parse_args() -> argparse.Namespace:
                         help="the inspector tab to show under the cost plot (1 = gradients)")
     parser.add_argument("--target", type=int, choices=range(10),
                         help="on the nudges tab, click this digit: 'what if it were a D?'")
+    parser.add_argument("--alone", type=int, choices=range(10),
+                        help="on the nudges tab, click output D: its wishes alone, its three ways")
     parser.add_argument("--failing", action="store_true",
                         help="train a deep sigmoid network whose gradient vanishes, so the "
                              "diagnosis notice shows")
@@ -145,6 +147,10 @@ def main() -> int:
     if args.target is not None:
         button = window.findChild(QToolButton, f"targetDigit{args.target}")
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    if args.alone is not None:
+        outputs = window.findChild(QWidget, "outputWishes")
+        QTest.mouseClick(outputs, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         outputs.column(args.alone).center().toPoint())
     run_for(args.seconds / 2)
     if args.pace is not None:
         window.controls.pace_selector.set_pace(args.pace)  # as if chosen: it applies at once

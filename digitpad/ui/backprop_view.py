@@ -5,27 +5,30 @@ another), core.example_wishes gives every layer's wish −δ = −∂c/∂z for 
 
     output layer   each digit's activation a (grey) and an arrow −δ: the target up, others down
     hidden layers  last to first, one bar per neuron: the output wishes passed back,
-                   δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ) ⊙ σ′(zˡ)  (rows are examples, as in core.network)
+                   δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ) ⊙ σ′(zˡ)  (rows are examples, as in core.network):
+                   the sum of the ten outputs' wishes, or, once an output digit is clicked,
+                   that output's wish alone (core.neuron_wishes)
+    three ways     the clicked output's (else the target's) bias, incoming weights and the
+                   activations before it: −∂c/∂b, −a·δ and −w·δ, each ranked
     layer 1        the nudge to the weights into the layer-1 neuron with the largest |δ|:
                    −∂c/∂W[:, j] = −x·δⱼ, drawn on the 28×28 grid of pixels it comes from
 
-The view is Qt layouts of small widgets that only draw (wish_bars, weight_nudge); the numbers
-are computed when a new example comes and the view is visible, never while painting.
+The three columns sit in a splitter under one row of controls (the target digit and Learn this
+digit), so each gets the room it needs at the usual window size. They are small widgets that
+only draw (passed_back, three_ways, weight_nudge); the numbers are computed when a new example
+comes and the view is visible, never while painting.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QSize, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QButtonGroup,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
+    QSplitter,
     QStackedLayout,
     QToolButton,
     QVBoxLayout,
@@ -34,13 +37,15 @@ from PySide6.QtWidgets import (
 
 from digitpad.core.example_wishes import MAX_SHOWN, ExampleWishes, example_wishes
 from digitpad.core.network import Network
-from digitpad.ui import theme
+from digitpad.core.neuron_wishes import ThreeWays
 from digitpad.ui.frame import Change, Frame
 from digitpad.ui.inspector import InspectorView, cannot_show
 from digitpad.ui.learn_panel import LearnPanel
+from digitpad.ui.passed_back import PassedBack
 from digitpad.ui.quiet_label import QuietLabel
+from digitpad.ui.three_ways import ThreeWaysPanel
 from digitpad.ui.weight_nudge import WeightNudge
-from digitpad.ui.wish_bars import OUTPUT_TIP, HiddenWishes, OutputWishes
+from digitpad.ui.wish_bars import OUTPUT_TIP
 
 DIGITS = 10
 MAX_BARS = MAX_SHOWN
@@ -49,16 +54,6 @@ would be thinner than a pixel at the usual size."""
 
 PLACEHOLDER = "Draw a digit: this view shows what it wants to change"
 NO_NETWORK = "No network yet: once there is one, this view shows what your digit wants to change"
-MORE_WORD, LESS_WORD = theme.MORE_WORD, theme.LESS_WORD
-HIDDEN_TIP = (
-    "Layer {layer}, {count} neurons. Only the output layer is told the right answer, so a hidden\n"
-    "neuron's wish is worked out from the layer after it: the wishes there, sent back along\n"
-    "the weights that connect them (δWᵀ: a neuron with a strong connection to an output that\n"
-    "wants to rise is asked to change a lot), times how much the neuron can still move\n"
-    "(σ′(z): a saturated neuron cannot). That is why backpropagation runs backwards.\n"
-    "{more} bar: this example wants the neuron more active; {less}: less active.\n"
-    "Bars are scaled per layer (the tallest is the largest wish here, |δ| = {biggest:.3g})."
-)
 TARGET_TIP = (
     "The digit this drawing really is. By default the network's own guess; click another digit\n"
     "to see what the network would have to change if your drawing were that digit."
@@ -66,8 +61,9 @@ TARGET_TIP = (
 
 
 class BackpropView(InspectorView):
-    """One example's wishes: the outputs it wants up or down, passed back layer by layer, and
-    the nudge it asks of the first layer's weights."""
+    """One example's wishes: the outputs it wants up or down, passed back layer by layer (all
+    ten, or one output alone), one output's three ways to change, and the nudge it asks of the
+    first layer's weights."""
 
     title = "Nudges of your digit"
     tooltip = "What the digit on the canvas wants every neuron to do, passed back layer by layer"
@@ -81,6 +77,7 @@ class BackpropView(InspectorView):
         self._network: Network | None = None
         self._image: np.ndarray | None = None
         self._chosen: int | None = None  # the target the user clicked; None: follow the guess
+        self._alone: int | None = None  # the output digit shown alone; None: all ten
         self._wishes: ExampleWishes | None = None
         self._message: str | None = PLACEHOLDER
         self._look: tuple | None = None  # what is shown, to skip repaints that change nothing
@@ -88,38 +85,32 @@ class BackpropView(InspectorView):
         self._placeholder = QuietLabel(PLACEHOLDER)
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._placeholder.setWordWrap(True)
-        self._outputs = OutputWishes()
-        self._legend = QuietLabel(alpha=160, scale=0.88)
-        output_caption = QLabel("output: what it wants (−∂c/∂z)")
-        output_row = CaptionRow(output_caption, self._legend, hide_when_narrow=True)
-        output_row.setToolTip(OUTPUT_TIP)
-        self._bands: list[HiddenBand] = []  # first hidden layer first
-        self._no_hidden = QuietLabel("No hidden layers: the output wishes go straight to the "
-                                     "weights from the pixels, on the right.", 160, 0.88)
-        self._no_hidden.setWordWrap(True)
-        self._left = QVBoxLayout()
-        self._left.setSpacing(int(self.fontMetrics().height() * 0.2))
-        self._left.addWidget(output_row)
-        self._left.addWidget(self._outputs)
-        self._left.addWidget(self._no_hidden)
+        self._passed_back = PassedBack()
+        self._passed_back.output_chosen.connect(self.show_output_alone)
+        self._ways = ThreeWaysPanel()
         self._nudge = WeightNudge()
-        content = QWidget()
-        columns = QHBoxLayout(content)
-        columns.setContentsMargins(0, int(self.fontMetrics().height() * 0.6), 0, 0)
-        columns.setSpacing(int(self.fontMetrics().height() * 1.2))
-        columns.addLayout(self._left, 1)
-        columns.addWidget(self._nudge)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("nudgesSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setHandleWidth(int(self.fontMetrics().height() * 0.8))
+        for part, stretch in ((self._passed_back, 10), (self._ways, 9), (self._nudge, 5)):
+            self.splitter.addWidget(part)
+            self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
         self._stack = QStackedLayout()
         self._stack.addWidget(self._placeholder)
-        self._stack.addWidget(content)
+        self._stack.addWidget(self.splitter)
 
+        self.learn_panel = LearnPanel()
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addWidget(self._target_row(), 1)
+        header.addWidget(self.learn_panel)
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 6, 8, 8)
-        column.addWidget(self._target_row())
-        self.learn_panel = LearnPanel()
-        column.addWidget(self.learn_panel)
+        column.setSpacing(int(self.fontMetrics().height() * 0.4))
+        column.addLayout(header)
+        column.addWidget(self.learn_panel.result)
         column.addLayout(self._stack, 1)
-        self._write_legend()
         self._sync_controls()
         self.setAccessibleDescription(PLACEHOLDER)
 
@@ -144,11 +135,12 @@ class BackpropView(InspectorView):
             button.setAccessibleName(f"It is a {digit}")
             self._buttons.addButton(button, digit)
             row.addWidget(button)
-        row.addSpacing(6)
-        self._note = QuietLabel()
+        row.addSpacing(4)
+        self._note = QuietLabel(scale=0.88)
         self._note.setObjectName("targetNote")
-        row.addWidget(self._note)
-        row.addStretch(1)
+        # Cut rather than pushing the Learn buttons out of the row when it is short of room.
+        self._note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        row.addWidget(self._note, 1)
         self._buttons.idClicked.connect(self._target_clicked)
         return holder
 
@@ -191,6 +183,13 @@ class BackpropView(InspectorView):
     def target_is_chosen(self) -> bool:
         """True once the user has picked a digit (until clear_target())."""
         return self._chosen is not None
+
+    def show_output_alone(self, digit: int | None) -> None:
+        """Pass back only output `digit`'s wishes (None: the sum of all ten, the total)."""
+        if digit != self._alone:
+            self._alone = digit
+            self.input_changed()
+        self._passed_back.all_ten.setChecked(self._alone is None)  # a click may have unchecked it
 
     # ---- read-only accessors (for tests and automation) ---------------------------------------
 
@@ -236,6 +235,36 @@ class BackpropView(InspectorView):
         self.ensure_current()
         return None if self._wishes is None else self._wishes.nudge.copy()
 
+    def output_alone(self) -> int | None:
+        """The output digit whose wishes alone are passed back; None: all ten (their sum)."""
+        return self._alone
+
+    def aloneness_note(self) -> str:
+        """What the view says the layers show: the sum of the ten, or one output alone."""
+        self.ensure_current()
+        return self._passed_back.note()
+
+    def layer_captions(self) -> list[str]:
+        """The hidden layers' captions, first layer first."""
+        self.ensure_current()
+        return self._passed_back.captions()
+
+    def three_ways(self) -> ThreeWays | None:
+        """The three ways of the output shown alone (else the target's), or None."""
+        self.ensure_current()
+        return None if self._wishes is None else self._wishes.ways
+
+    def drawn_ways(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The bars drawn for the bias, the weights and the activations, left to right."""
+        self.ensure_current()
+        panel = self._ways
+        return panel.bias.values(), panel.weights.values(), panel.activations.values()
+
+    def output_column(self, digit: int) -> QPointF:
+        """The centre of output `digit`'s column, in this view's coordinates (to click it)."""
+        outputs = self._passed_back.outputs
+        return QPointF(outputs.mapTo(self, outputs.column(digit).center().toPoint()))
+
     def tooltip_at(self, pos: QPointF) -> str:
         """The tooltip for a point of the widget: that of the part under it."""
         self.ensure_current()
@@ -256,7 +285,7 @@ class BackpropView(InspectorView):
         network, image = self._network, self._image
         self._message = cannot_show(network, image, PLACEHOLDER, NO_NETWORK, outputs=DIGITS)
         self._wishes = (None if self._message else
-                        example_wishes(network, image, self._chosen, MAX_BARS))
+                        example_wishes(network, image, self._chosen, MAX_BARS, self._alone))
         self._sync_controls()
         look = self._look_of(self._wishes, self._message)
         if look != self._look:
@@ -272,27 +301,15 @@ class BackpropView(InspectorView):
             self._stack.setCurrentIndex(0)
             self.layout().activate()
             return
-        self._outputs.set_wishes(wishes.outputs, wishes.output_wishes, wishes.target)
-        if len(self._bands) != len(wishes.hidden_wishes):
-            self._make_bands(len(wishes.hidden_wishes))
-        for l, (band, values, shown) in enumerate(zip(self._bands, wishes.hidden_wishes,
-                                                       wishes.shown)):
-            band.show_layer(l, values, shown, wishes.neuron if l == 0 else None)
+        self._passed_back.show_wishes(wishes)
+        self._ways.set_ways(wishes.ways, self._layer_before_outputs())
         self._nudge.set_nudge(wishes.nudge, self._neuron_words())
         self._stack.setCurrentIndex(1)
         self.layout().activate()  # the parts' places now, not at the next event: grab() sees them
 
-    def _make_bands(self, count: int) -> None:
-        """One band per hidden layer, last to first under the outputs; the outputs get the
-        most room, and no hidden layer more than 0.8 of it."""
-        for band in self._bands:
-            band.remove()
-        each = min(55 / count, 36) if count else 0
-        self._bands = [HiddenBand() for _ in range(count)]
-        for band in reversed(self._bands):
-            band.insert_into(self._left, self._left.count() - 1, round(each))
-        self._left.setStretch(1, round(100 - each * count))
-        self._no_hidden.setVisible(count == 0)
+    def _layer_before_outputs(self) -> str:
+        hidden = len(self._wishes.hidden_wishes) if self._wishes else 0
+        return f"layer {hidden}" if hidden else "the pixels"
 
     @staticmethod
     def _look_of(wishes: ExampleWishes | None, message: str | None) -> tuple:
@@ -307,9 +324,13 @@ class BackpropView(InspectorView):
             (s.tobytes(), rounded(w[s], float(np.abs(w).max(initial=0.0)) or 1.0))
             for w, s in zip(wishes.hidden_wishes, wishes.shown))
         biggest = float(np.abs(wishes.nudge).max(initial=0.0)) or 1.0
-        return (wishes.guess, wishes.target, wishes.neuron, rounded(wishes.outputs),
+        ways = wishes.ways
+        scale = ways.biggest or 1.0
+        return (wishes.guess, wishes.target, wishes.neuron, wishes.output, rounded(wishes.outputs),
                 rounded(wishes.output_wishes), hidden,
-                np.rint(wishes.nudge * (255.0 / biggest)).astype(np.int16).tobytes())
+                np.rint(wishes.nudge * (255.0 / biggest)).astype(np.int16).tobytes(),
+                ways.neuron, rounded(np.array([ways.bias]), scale),
+                rounded(ways.weights, scale), rounded(ways.activations, scale))
 
     def _description(self) -> str:
         wishes = self._wishes
@@ -355,17 +376,7 @@ class BackpropView(InspectorView):
             note = f"(it guesses {guess})"
         if self._note.text() != note:
             self._note.setText(note)
-
-    def _write_legend(self) -> None:
-        """"▮ now ▲ more ▼ less" in the colours of the bars and arrows."""
-        palette = self.palette()
-        grey = theme.mix(palette.color(QPalette.ColorRole.Window), theme.text_color(palette),
-                         110 / 255)  # the bars' grey, opaque: rich text has no alpha
-        marks = [(grey, "▮", "now"),
-                 (theme.more_color(palette), "▲", "more"), (theme.less_color(palette), "▼", "less")]
-        self._legend.setText("&nbsp;&nbsp;".join(
-            f"<span style='color:{colour.name()}'>{mark}</span>&nbsp;{word}"
-            for colour, mark, word in marks))
+            self._note.setToolTip(note)
 
     # ---- Qt -----------------------------------------------------------------------------------
 
@@ -376,88 +387,3 @@ class BackpropView(InspectorView):
     def minimumSizeHint(self) -> QSize:
         metrics = self.fontMetrics()
         return QSize(metrics.horizontalAdvance("0") * 50, metrics.height() * 16)
-
-    def resizeEvent(self, event) -> None:  # noqa: ANN001 - Qt event
-        super().resizeEvent(event)
-        # The nudge's column: a third of the width, and no wider than its picture can use.
-        line = self.fontMetrics().height()
-        margins = self.layout().contentsMargins()
-        width = self.width() - margins.left() - margins.right()
-        self._nudge.setFixedWidth(math.ceil(min(width * 0.36, max(self.height() - 3.4 * line,
-                                                                   4 * line))))
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_legend"):
-            self._write_legend()
-
-
-class CaptionRow(QWidget):
-    """A caption with a side note on its right; when both do not fit on one line the note goes
-    under the caption (or, with hide_when_narrow, out of sight)."""
-
-    def __init__(self, caption: QLabel, side: QLabel, hide_when_narrow: bool = False) -> None:
-        super().__init__()
-        self._caption, self._side, self._hide = caption, side, hide_when_narrow
-        # Never wider than the row: cut rather than stretching the view.
-        caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        side.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(0)
-        self._layout.addWidget(caption, 1)
-        self._layout.addWidget(side)
-
-    def resizeEvent(self, event) -> None:  # noqa: ANN001 - Qt event
-        super().resizeEvent(event)
-        gap = 2 * self.fontMetrics().horizontalAdvance("  ")
-        fits = (self._caption.sizeHint().width() + gap + self._side.sizeHint().width()
-                <= self.width())
-        if self._hide:
-            self._side.setVisible(fits and bool(self._side.text()))
-            return
-        direction = QBoxLayout.Direction.LeftToRight if fits else \
-            QBoxLayout.Direction.TopToBottom
-        if self._layout.direction() != direction:
-            self._layout.setDirection(direction)
-
-
-class HiddenBand:
-    """One hidden layer's rows in the view's column: "passed back", its caption, a bar per
-    neuron. Only the bars grow with the room there is."""
-
-    def __init__(self) -> None:
-        self._caption = QLabel()
-        self._note = QuietLabel(alpha=160, scale=0.88)
-        self._bars = HiddenWishes()
-        arrow = QuietLabel("↓ passed back through the weights", 160, 0.88)
-        arrow.setContentsMargins(0, arrow.fontMetrics().height() // 2, 0, 0)
-        self.parts = [arrow, CaptionRow(self._caption, self._note), self._bars]
-
-    def insert_into(self, layout: QBoxLayout, index: int, stretch: int) -> None:
-        for i, part in enumerate(self.parts):
-            layout.insertWidget(index + i, part, stretch if part is self._bars else 0)
-
-    def remove(self) -> None:
-        for part in self.parts:
-            part.setParent(None)
-            part.deleteLater()
-
-    def show_layer(self, l: int, values: np.ndarray, shown: np.ndarray,
-                   marked: int | None) -> None:
-        """Layer l + 1's wishes `values`, of which `shown` get a bar; `marked` gets a caret."""
-        here, after = _superscript(l + 1), _superscript(l + 2)
-        self._caption.setText(f"layer {l + 1} ({len(values)} neurons): −δ{here}, where δ{here} "
-                              f"= (δ{after} Wᵀ) ⊙ σ′(z{here})")
-        self._note.setText("" if len(shown) == len(values) else
-                           f"{len(shown)} of {len(values)} with the largest wishes")
-        self._bars.set_wishes(values, shown, marked)
-        tip = HIDDEN_TIP.format(layer=l + 1, count=len(values), more=MORE_WORD.capitalize(),
-                                less=LESS_WORD.capitalize(),
-                                biggest=float(np.abs(values).max(initial=0.0)))
-        for part in self.parts[1:]:
-            part.setToolTip(tip)
-
-
-def _superscript(number: int) -> str:
-    return str(number).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))

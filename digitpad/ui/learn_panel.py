@@ -1,5 +1,6 @@
 """The "Learn this digit" row of the nudges view: its buttons, and the ten probabilities before
-and after the network listened to the canvas digit alone.
+and after the network listened to the canvas digit alone (`result`, a label the view places
+where it has room; hidden until there is something to say).
 
 It only displays: a click says what was asked (learn_clicked, undo_clicked); ui/learn_digit.py
 takes the step and hands back what to show.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from digitpad.ui.quiet_label import QuietLabel
 
@@ -39,26 +40,27 @@ class LearnPanel(QWidget):
         self.undo_button = self._button("Undo", "undoLearnButton", self.undo_clicked.emit)
         self.undo_button.setToolTip(UNDO_TIP)
         self.undo_button.setEnabled(False)
-        self._result = QuietLabel(alpha=200, scale=0.9)
-        self._result.setObjectName("learnResult")
-        self._result.setTextFormat(Qt.TextFormat.RichText)
-        self._result.setWordWrap(True)
+        self.result = QuietLabel(alpha=200, scale=0.9)
+        self.result.setObjectName("learnResult")
+        self.result.setTextFormat(Qt.TextFormat.RichText)
+        self.result.setWordWrap(True)
+        self.result.hide()
 
-        buttons = QHBoxLayout()
+        buttons = QHBoxLayout(self)
         buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.setSpacing(4)
         for button in (self.learn_button, self.ten_button, self.undo_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 4, 0, 0)
-        column.setSpacing(2)
-        column.addLayout(buttons)
-        column.addWidget(self._result)
         self.set_blocked(None)
 
     def _button(self, text: str, name: str, clicked) -> QPushButton:  # noqa: ANN001 - a slot
         button = QPushButton(text)
         button.setObjectName(name)
+        # As narrow as its words when the row is short of room (a push button's own minimum is
+        # wider): the nudges view puts these beside the ten target digits.
+        button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        metrics = button.fontMetrics()
+        button.setMinimumWidth(metrics.horizontalAdvance(text) + metrics.height() * 4 // 5)
         button.setAutoDefault(False)
         button.clicked.connect(clicked)
         return button
@@ -107,12 +109,16 @@ class LearnPanel(QWidget):
         if accuracy is not None:
             text += (f"Test accuracy on 1,000 digits: {100 * accuracy[0]:.1f}% → "
                      f"{100 * accuracy[1]:.1f}%")
-        self._result.setText(text)
+        self._show_result(text)
 
     def show_note(self, text: str) -> None:
         """A sentence instead of the probabilities (undone, refused)."""
         self._before = self._after = None
-        self._result.setText(text)
+        self._show_result(text)
+
+    def _show_result(self, text: str) -> None:
+        self.result.setText(text)
+        self.result.setVisible(bool(text))
 
     # ---- read-only accessors (for tests and automation) ---------------------------------------
 
@@ -123,4 +129,4 @@ class LearnPanel(QWidget):
         return self._before.copy(), self._after.copy()
 
     def result_text(self) -> str:
-        return self._result.text()
+        return self.result.text()

@@ -35,7 +35,7 @@ class WeightNudge(QWidget):
         self.caption.setWordWrap(True)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.picture = NudgePicture()
-        note = QuietLabel(NUDGE_NOTE, alpha=160, scale=0.88)
+        self._note = note = QuietLabel(NUDGE_NOTE, alpha=160, scale=0.88)
         note.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         note.setWordWrap(True)
         column = QVBoxLayout(self)
@@ -66,6 +66,12 @@ class WeightNudge(QWidget):
             f"<span style='color:{text}'>weights into {neuron}:</span><br>"
             f"<span style='color:{more}'><b>{MORE_WORD}</b>&nbsp;=&nbsp;strengthen</span>, "
             f"<span style='color:{less}'><b>{LESS_WORD}</b>&nbsp;=&nbsp;weaken</span>")
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001 - Qt event
+        super().resizeEvent(event)
+        # In a narrow column the picture needs the room more than the note (its tooltip says
+        # the same).
+        self._note.setVisible(self.width() >= 11 * self.fontMetrics().height())
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

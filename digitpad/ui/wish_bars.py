@@ -7,8 +7,17 @@ activation bars with an arrow −δ each, a hidden layer as one bar per neuron, 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from digitpad.core.example_wishes import arrow_scale
@@ -22,7 +31,9 @@ OUTPUT_TIP = (
     "it really is should go up, every other digit down, each by as much as it is wrong: an\n"
     "output that is already nearly right hardly asks for anything.\n"
     "With the cross-entropy cost the arrow ends exactly where the output should be: 1 for the\n"
-    "right digit, 0 for the others."
+    "right digit, 0 for the others.\n"
+    "Click a digit to see that output's wishes alone, passed back through the layers below, and\n"
+    "its three ways to change; click it again (or \"all ten\") for the sum of the ten."
 )
 
 
@@ -34,23 +45,48 @@ def small_font(font: QFont) -> QFont:
 
 class OutputWishes(QWidget):
     """Each digit's output a (a grey bar from 0 to 1) and the example's wish for it (an arrow
-    from a towards a + k·wish), with the digits under them, the target in bold."""
+    from a towards a + k·wish), with the digits under them, the target in bold. A click on a
+    digit's column says so (digit_clicked); the output shown alone stands out, the others fade."""
+
+    digit_clicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("outputWishes")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._outputs = np.zeros(0)
         self._wishes = np.zeros(0)
         self._target = -1
+        self._alone: int | None = None
 
-    def set_wishes(self, outputs: np.ndarray, wishes: np.ndarray, target: int) -> None:
-        self._outputs, self._wishes, self._target = outputs, wishes, target
+    def set_wishes(self, outputs: np.ndarray, wishes: np.ndarray, target: int,
+                   alone: int | None = None) -> None:
+        """The activations, the wishes −δᴸ, the target, and the output shown alone (or None)."""
+        self._outputs, self._wishes, self._target, self._alone = outputs, wishes, target, alone
         self.update()
 
-    def tooltip_at(self, pos: QPointF) -> str:
+    def digit_at(self, x: float) -> int | None:
+        """The output whose column holds x, or None."""
         k = len(self._outputs)
-        digit = int(pos.x() // (self.width() / k)) if k else -1
-        if not 0 <= digit < k:
+        digit = int(x // (self.width() / k)) if k and self.width() else -1
+        return digit if 0 <= digit < k else None
+
+    def column(self, digit: int) -> QRectF:
+        """Where output `digit` is drawn (its bar, arrow and label)."""
+        width = self.width() / max(1, len(self._outputs))
+        return QRectF(digit * width, 0, width, self.height())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        digit = self.digit_at(event.position().x())
+        if event.button() == Qt.MouseButton.LeftButton and digit is not None and \
+                self.rect().contains(event.position().toPoint()):
+            self.digit_clicked.emit(digit)
+        super().mouseReleaseEvent(event)
+
+    def tooltip_at(self, pos: QPointF) -> str:
+        digit = self.digit_at(pos.x())
+        if digit is None:
             return OUTPUT_TIP
         return (f"{OUTPUT_TIP}\n\nDigit {digit}: a = {self._outputs[digit]:.3f}, "
                 f"wish −δ = {self._wishes[digit]:+.3f}")
@@ -84,6 +120,9 @@ class OutputWishes(QWidget):
         grey, more, less = (theme.text_color(palette, 110), theme.more_color(palette),
                             theme.less_color(palette))
         painter.setPen(Qt.PenStyle.NoPen)
+        if self._alone is not None:  # a soft box behind the output shown alone
+            painter.setBrush(theme.text_color(palette, 28))
+            painter.drawRoundedRect(self.column(self._alone).adjusted(1, 0, -1, 0), 4, 4)
         for digit in range(k):
             centre = (digit + 0.5) * width
             a = float(self._outputs[digit])
@@ -92,7 +131,9 @@ class OutputWishes(QWidget):
             painter.drawRect(QRectF(centre - bar * 1.25, y0, bar, bars.bottom() - y0))
             wish = float(self._wishes[digit])
             y1 = bars.bottom() - min(1.0, max(0.0, a + scale * wish)) * bars.height()
-            _arrow(painter, centre + shaft * 0.9, y0, y1, shaft, more if wish > 0 else less)
+            faded = self._alone is not None and digit != self._alone
+            _arrow(painter, centre + shaft * 0.9, y0, y1, shaft,
+                   _faded(more if wish > 0 else less, faded))
 
         bold = QFont(self.font())
         bold.setBold(True)
@@ -192,6 +233,14 @@ class HiddenWishes(QWidget):
             painter.drawText(QRectF(x - size - width, y, width, height),
                              int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                              words)
+
+
+def _faded(colour: QColor, faded: bool) -> QColor:
+    """The colour, or a see-through version of it for the outputs not shown alone."""
+    if faded:
+        colour = QColor(colour)
+        colour.setAlpha(70)
+    return colour
 
 
 def _arrow(painter: QPainter, x: float, y0: float, y1: float, shaft: float,

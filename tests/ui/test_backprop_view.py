@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QToolButton
 
@@ -182,8 +182,10 @@ def test_no_backprop_while_hidden(qtbot, net, monkeypatch):
     qtbot.addWidget(widget)
     widget.resize(560, 380)
     calls = []
-    original = net.backprop
-    monkeypatch.setattr(net, "backprop", lambda *a, **k: calls.append(1) or original(*a, **k))
+    # Every backprop of one example starts with its forward pass.
+    original = net.activations
+    monkeypatch.setattr(net, "activations",
+                        lambda *a, **k: calls.append(1) or original(*a, **k))
     widget.show_example(net, stroke_image())
     widget.show_example(net, stroke_image(column=11))
     assert calls == []  # hidden: only remembered
@@ -226,9 +228,14 @@ def test_renders_wishes_in_light_and_dark(view, net, palette):
     # The bands are really drawn: far more distinct colours than the placeholder text alone.
     colours = len(np.unique(shown.reshape(-1, 3), axis=0))
     assert colours > len(np.unique(empty.reshape(-1, 3), axis=0))
-    # The output band (the top of the left column) has the target's arrow in the "more" colour
+    # The output band has the target's arrow in the "more" colour
     # and the other digits' in the "less" colour.
-    outputs = shown[: int(shown.shape[0] * 0.4), : int(shown.shape[1] * 0.6)].reshape(-1, 3)
+    band = view.findChild(OutputWishes)
+    ratio = view.grab().devicePixelRatio()
+    top_left = band.mapTo(view, QPoint(0, 0))
+    outputs = pixels(view.grab().toImage())[
+        int(top_left.y() * ratio): int((top_left.y() + band.height()) * ratio),
+        int(top_left.x() * ratio): int((top_left.x() + band.width()) * ratio)].reshape(-1, 3)
     for colour in (theme.more_color(view.palette()), theme.less_color(view.palette())):
         rgb = np.array(colour.getRgb()[:3])
         assert (np.abs(outputs.astype(int) - rgb).sum(axis=1) == 0).sum() > 20
