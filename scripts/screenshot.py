@@ -12,6 +12,7 @@ The README's pictures:
     python scripts/screenshot.py --failing --output docs/screenshot-diagnosis.png
     python scripts/screenshot.py --tab 2 --learn --output /tmp/learn.png   # Learn this digit
     python scripts/screenshot.py --tab 6 --pace 1 --act backward --output docs/screenshot-slow.png
+    python scripts/screenshot.py --runs --seconds 20 --output docs/screenshot-runs.png
 
 Runs offscreen (no display needed): loads the bundled MNIST, trains the video's network for a
 few seconds, draws a 3 on the canvas with real mouse events, lets the prediction catch up and
@@ -52,6 +53,9 @@ def parse_args() -> argparse.Namespace:
                         help="after drawing, slow training down to this many steps a second")
     parser.add_argument("--act", choices=("forward", "backward", "weights"),
                         help="with --pace 1 on the network tab: grab while the step plays this")
+    parser.add_argument("--runs", action="store_true",
+                        help="two runs side by side: --seconds with batches of 100, then Reset "
+                             "and as long with the full set, on the seconds axis")
     return parser.parse_args()
 
 
@@ -66,6 +70,25 @@ def three(steps: int = 30) -> list[list[tuple[float, float]]]:
     upper = bowl(13.6, 9.6, 4.6, 4.0, -1.3, 3.0)
     lower = bowl(13.8, 18.0, 5.2, 4.6, 0.2, 4.2)
     return [upper + lower]
+
+
+def two_runs(window, run_for, seconds: float) -> None:
+    """Train with mini-batches of 100 for `seconds`, press Reset, click "Full set", and show the
+    cost plot counted in seconds; the caller trains the second run."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QComboBox, QPushButton, QToolButton
+
+    def click(kind, name: str) -> None:
+        QTest.mouseClick(window.findChild(kind, name), Qt.MouseButton.LeftButton)
+
+    click(QPushButton, "startPauseButton")
+    run_for(seconds)
+    click(QPushButton, "startPauseButton")
+    click(QToolButton, "fullSetButton")
+    click(QPushButton, "resetButton")
+    axis = window.findChild(QComboBox, "costAxisSelector")
+    axis.setCurrentIndex(axis.findData("seconds"))
 
 
 def dark_palette():
@@ -131,6 +154,8 @@ def main() -> int:
         window.controls.set_settings(Settings(hidden=(16, 16, 16, 16, 16), activation="sigmoid",
                                               output="sigmoid", cost="quadratic", lr=0.05))
         window.reset_network()
+    if args.runs:
+        two_runs(window, run_for, args.seconds)
     window.run.toggle_training()
     run_for(args.seconds / 2)
 

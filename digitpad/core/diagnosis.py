@@ -139,6 +139,10 @@ class RunHistory:
     grad_norms: np.ndarray  # (n, layers) ‖∂C/∂Wˡ‖ of the same steps
     epochs: Sequence[EpochScore] = ()
     first_step: int = 1  # older steps may have been dropped to bound memory
+    # Running totals by the end of each of the same steps, when known: the training digits
+    # used and the seconds spent in steps (the cost plot's other x axes).
+    examples_seen: np.ndarray | None = None  # (n,) int
+    training_seconds: np.ndarray | None = None  # (n,) float
 
     @property
     def last_step(self) -> int:

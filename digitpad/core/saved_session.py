@@ -78,6 +78,9 @@ def save_session(path: str | Path, session: SavedSession) -> None:
         "test_accuracies": np.array([e.test_accuracy for e in epochs], dtype=np.float64),
         "test_costs": np.array([e.test_cost for e in epochs], dtype=np.float64),
     }
+    if history.examples_seen is not None and history.training_seconds is not None:
+        arrays["examples_seen"] = np.asarray(history.examples_seen, dtype=np.int64)
+        arrays["training_seconds"] = np.asarray(history.training_seconds, dtype=np.float64)
     if session.confusion is not None:
         arrays["confusion"] = np.asarray(session.confusion, dtype=np.int64)
     for i, v in enumerate(network.velocity or []):
@@ -149,7 +152,24 @@ def _history(arrays: storage.NpzReader, layers: int) -> RunHistory:
         raise ValueError("its test scores are not accuracies and costs")
     epochs = [EpochScore(int(s), float(a), float(c))
               for s, a, c in zip(steps, accuracies, test_costs)]
-    return RunHistory(costs, norms, epochs, int(first_step))
+    return RunHistory(costs, norms, epochs, int(first_step), *_clock(arrays, len(costs)))
+
+
+def _clock(arrays: storage.NpzReader, steps: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The examples seen and seconds of training by each kept step; None, None in a session
+    saved without them."""
+    if "examples_seen" not in arrays and "training_seconds" not in arrays:
+        return None, None
+    examples = _checked(arrays, "examples_seen", MAX_STEPS * 8 + HEADER)
+    seconds = _checked(arrays, "training_seconds", MAX_STEPS * 8 + HEADER)
+    if not (examples.shape == seconds.shape == (steps,) and examples.dtype.kind in "iu"
+            and seconds.dtype.kind == "f"):
+        raise ValueError(f"its examples seen and seconds are not {steps} running totals")
+    # Running totals: never negative, never falling (the plot's x axis goes forward).
+    if not (np.isfinite(seconds).all() and (examples >= 0).all() and (seconds >= 0).all()
+            and (np.diff(examples) >= 0).all() and (np.diff(seconds) >= 0).all()):
+        raise ValueError("its examples seen and seconds are not running totals")
+    return examples, seconds
 
 
 def _velocity(arrays: storage.NpzReader, network: Network) -> list[np.ndarray] | None:

@@ -90,6 +90,12 @@ class Snapshot:
     is_running: bool
     error: Failure | None  # why training stopped by itself
     findings: tuple[Finding, ...] = ()  # the run's diagnosis, most urgent first (core.diagnosis)
+    # Like batch_costs, per kept step: the training digits and the seconds of training (pauses
+    # and test-set scoring not counted) the run had used when that step ended. None in a
+    # snapshot made by hand.
+    examples_seen: np.ndarray | None = None  # (steps - dropped,) int64
+    training_seconds: np.ndarray | None = None  # (steps - dropped,) float64
+    settings: Settings | None = None  # the run's settings, with the newest step settings
     mine_held_out: int = 0  # held-out drawings of my digits, measured after every epoch
 
     @property
@@ -106,40 +112,61 @@ class _History:
     layers: int
     costs: np.ndarray = field(init=False)
     norms: np.ndarray = field(init=False)
+    examples: np.ndarray = field(init=False)  # training digits used by the end of each step
+    seconds: np.ndarray = field(init=False)  # seconds spent in steps by the end of each step
     count: int = 0  # steps recorded in all
     dropped: int = 0  # of which the oldest are no longer kept
+    total_examples: int = 0
+    total_seconds: float = 0.0
 
     def __post_init__(self) -> None:
         self.costs = np.empty(1024, dtype=np.float32)
         self.norms = np.empty((1024, self.layers), dtype=np.float32)
+        self.examples = np.empty(1024, dtype=np.int64)
+        self.seconds = np.empty(1024, dtype=np.float64)
 
-    def append(self, cost: float, norms: list[float]) -> None:
+    def append(self, cost: float, norms: list[float], examples: int, seconds: float) -> None:
         kept = self.count - self.dropped
         if kept == len(self.costs):
             # New arrays rather than a resize or a shift in place: views already handed out
             # keep pointing at the old ones, which stay valid and unchanged.
-            if len(self.costs) < 2 * HISTORY_STEPS:
-                self.costs = np.concatenate([self.costs, np.empty_like(self.costs)])
-                self.norms = np.concatenate([self.norms, np.empty_like(self.norms)])
-            else:
-                half = kept // 2
-                self.costs = np.concatenate([self.costs[half:], np.empty_like(self.costs[:half])])
-                self.norms = np.concatenate([self.norms[half:], np.empty_like(self.norms[:half])])
-                self.dropped += half
-                kept -= half
+            # Doubled while short of the limit; then the older half makes way for new steps.
+            half = 0 if len(self.costs) < 2 * HISTORY_STEPS else kept // 2
+            for name in ("costs", "norms", "examples", "seconds"):
+                old = getattr(self, name)
+                room = np.empty_like(old[: half or kept])
+                setattr(self, name, np.concatenate([old[half:], room]))
+            self.dropped += half
+            kept -= half
+        self.total_examples += examples
+        self.total_seconds += seconds
         self.costs[kept] = cost
         self.norms[kept] = norms
+        self.examples[kept] = self.total_examples
+        self.seconds[kept] = self.total_seconds
         self.count += 1
 
     @classmethod
-    def restored(cls, history: RunHistory) -> _History:
-        """The records of a saved run (at most twice HISTORY_STEPS steps), to go on from."""
+    def restored(cls, history: RunHistory, batch: int) -> _History:
+        """The records of a saved run (at most twice HISTORY_STEPS steps), to go on from. A
+        history without examples and seconds (saved before they were kept) is taken to have
+        used `batch` digits a step, and no measured time."""
         kept, layers = history.grad_norms.shape
         records = cls(layers)
         capacity = max(len(records.costs), 1 << max(kept - 1, 0).bit_length())
         records.costs = np.empty(capacity, dtype=np.float32)
         records.norms = np.empty((capacity, layers), dtype=np.float32)
+        records.examples = np.empty(capacity, dtype=np.int64)
+        records.seconds = np.empty(capacity, dtype=np.float64)
         records.costs[:kept], records.norms[:kept] = history.costs, history.grad_norms
+        steps = np.arange(history.first_step, history.first_step + kept)
+        records.examples[:kept] = (batch * steps if history.examples_seen is None
+                                   else history.examples_seen)
+        records.seconds[:kept] = (0.0 if history.training_seconds is None
+                                  else history.training_seconds)
+        if kept:
+            records.total_examples = int(records.examples[kept - 1])
+            records.total_seconds = float(records.seconds[kept - 1])
         records.dropped = history.first_step - 1
         records.count = records.dropped + kept
         return records
@@ -148,6 +175,11 @@ class _History:
         """Views of the kept costs and gradient norms."""
         kept = self.count - self.dropped
         return self.costs[:kept], self.norms[:kept]
+
+    def clock(self) -> tuple[np.ndarray, np.ndarray]:
+        """Views of the kept running totals of examples and seconds."""
+        kept = self.count - self.dropped
+        return self.examples[:kept], self.seconds[:kept]
 
 
 class Trainer:
@@ -221,6 +253,7 @@ class Trainer:
                 self._seen_step = self._published_step
                 self._cond.notify_all()  # the worker may be waiting for this step to be seen
             costs, norms = self._history.recorded()
+            examples, seconds = self._history.clock()
             return Snapshot(
                 steps=self._history.count,
                 epoch=self._epoch,
@@ -234,6 +267,9 @@ class Trainer:
                 is_running=self._running,
                 error=self._error,
                 findings=self._findings,
+                examples_seen=examples,
+                training_seconds=seconds,
+                settings=self._settings,
                 mine_held_out=0 if self._mine is None else len(self._mine[1].labels),
             )
 
@@ -321,9 +357,11 @@ class Trainer:
         """
         with self._cond:
             costs, norms = self._history.recorded()
+            examples, seconds = self._history.clock()
             epochs = [EpochScore(e.step, e.test_accuracy, e.test_cost) for e in self._epochs]
             confusion = self._epochs[-1].confusion if self._epochs else None
-            return RunHistory(costs, norms, epochs, self._history.dropped + 1), confusion
+            return RunHistory(costs, norms, epochs, self._history.dropped + 1, examples,
+                              seconds), confusion
 
     def adjust(self, change: Callable[[Network], T]) -> T:
         """Run change(network) on the trained network between two steps, training paused (a
@@ -371,7 +409,7 @@ class Trainer:
             self._history = _History(len(network.weights))
             self._epochs: list[EpochResult] = []
         else:
-            self._history = _History.restored(history)
+            self._history = _History.restored(history, self._settings.batch)
             last = len(history.epochs) - 1
             self._epochs = [EpochResult(n + 1, e.step, e.test_cost, e.test_accuracy,
                                         confusion if n == last else None)
@@ -461,7 +499,7 @@ class Trainer:
             if copy is not None:
                 self._published, self._published_at = copy, time.monotonic()
                 self._published_step = self._history.count + 1
-            self._history.append(step.cost, step.grad_norms)
+            self._history.append(step.cost, step.grad_norms, step.examples, step.seconds)
             self._epoch = step.epoch if step.ends_epoch else step.epoch - 1  # completed ones
             self._epoch_fraction = 0.0 if step.ends_epoch else step.done / step.total
             self._measure_speed(step.examples, step.seconds)

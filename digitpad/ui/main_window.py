@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from digitpad.core.settings import Settings
 from digitpad.training.trainer import Trainer
 from digitpad.ui.backprop_view import BackpropView
+from digitpad.ui.cost_axis import remember_cost_axis
 from digitpad.ui.diagnosis_display import DiagnosisDisplay
 from digitpad.ui.draw_panel import DrawPanel
 from digitpad.ui.gradient_plot import GradientPlot
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.my_digits_feed = MyDigitsFeed(self.trainer, self.controls.data_choice, self)
         self.gradient_plot.set_measure(read(settings, GRADIENT_MEASURE_KEY, "per_weight"))
         connect_pace(self.controls.pace_selector, self.session, settings)
+        remember_cost_axis(self.cost_plot.axis_selector, settings)
 
         session = self.session
         session.subscribe(self.prediction.show_frame)

@@ -16,18 +16,24 @@ class MovingAverage:
 
     Each new value pulls the average a fraction α toward itself, so it follows the trend and
     forgets the noise: it roughly averages the last 1/α values.
+
+    A value may weigh more than another (a mini-batch of 1,000 digits against one of 100): a
+    value of weight w pulls as much as w values of weight 1 in a row, α_w = 1 − (1 − α)^w.
     """
 
     def __init__(self, alpha: float) -> None:
         self.alpha = alpha
         self._mean: np.ndarray | float | None = None
 
-    def update(self, new_values: np.ndarray) -> np.ndarray:
-        """The average after each of the new values (rows, for a series of rows)."""
+    def update(self, new_values: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """The average after each of the new values (rows, for a series of rows); `weights`,
+        one per value, default 1."""
         new_values = np.asarray(new_values, dtype=np.float64)
+        alphas = np.full(len(new_values), self.alpha) if weights is None else (
+            1.0 - (1.0 - self.alpha) ** np.asarray(weights, dtype=np.float64))
         averages = np.empty_like(new_values)
-        for i, x in enumerate(new_values):
-            self._mean = x if self._mean is None else self._mean + self.alpha * (x - self._mean)
+        for i, (x, alpha) in enumerate(zip(new_values, alphas)):
+            self._mean = x if self._mean is None else self._mean + alpha * (x - self._mean)
             averages[i] = self._mean
         return averages
 
@@ -89,6 +95,13 @@ class DecimatedSeries:
             self._count += n
             values, first = values[n * span :], first + n * span
         self._waiting, self._next_step = values, first
+
+    def halve_until(self, points: int) -> None:
+        """Merge neighbours until at most `points` points remain, to keep a finished series
+        small (a last point without a neighbour is dropped)."""
+        while self._count > max(points, 1):
+            self._count -= self._count % 2
+            self._halve()
 
     def _halve(self) -> None:
         """Merge every two neighbouring points into one."""

@@ -43,6 +43,7 @@ from digitpad.core.settings import (
 )
 from digitpad.ui import theme
 from digitpad.ui.data_choice import DataChoice
+from digitpad.ui.full_set_button import FullSetButton, with_button
 from digitpad.ui.pace_selector import PaceSelector
 from digitpad.ui.training_settings import (
     describe_network,
@@ -222,7 +223,8 @@ class TrainingControls(QWidget):
         self.batch_spin.setRange(int(ABOUT["batch"].limits.low), int(ABOUT["batch"].limits.high))
         self.batch_spin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
         self.batch_spin.setKeyboardTracking(False)
-        self._add_row(form, "&Batch size", self.batch_spin,
+        self.full_set_button = FullSetButton(self.batch_spin)
+        self._add_row(form, "&Batch size", with_button(self.batch_spin, self.full_set_button),
             "How many training digits make one mini-batch.\nEach digit wants every weight "
             "nudged its own way; one step follows the average of the batch's wishes.\n"
             "Averaging ~100 random digits is far cheaper than all 60,000, and close enough: "

@@ -67,3 +67,20 @@ def test_sampled_points_keep_the_noise():
 def test_an_odd_capacity_is_refused():
     with pytest.raises(ValueError, match="even"):
         DecimatedSeries(capacity=5)
+
+
+def test_a_value_of_weight_w_pulls_like_w_values_of_weight_1():
+    once, twice = MovingAverage(alpha=0.1), MovingAverage(alpha=0.1)
+    weighed = once.update([4.0, 0.0], weights=[1.0, 2.0])
+    repeated = twice.update([4.0, 0.0, 0.0])
+    np.testing.assert_allclose(weighed[-1], repeated[-1])
+    np.testing.assert_allclose(once.update([1.0], weights=[1.0]), twice.update([1.0]))
+
+
+def test_halving_a_finished_series_keeps_means_of_neighbours():
+    series = DecimatedSeries(capacity=16)
+    series.extend(np.arange(1.0, 12.0))  # 11 points, one step each
+    series.halve_until(4)
+    assert series.steps_per_point == 4 and len(series.x) == 2  # 11 → 5 (one left over) → 2
+    np.testing.assert_allclose(series.y, [2.5, 6.5])  # the means of steps 1-4 and 5-8
+    np.testing.assert_allclose(series.x, [2.5, 6.5])
