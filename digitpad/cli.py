@@ -293,8 +293,10 @@ def settings_from(args: argparse.Namespace, preset: Settings | None = None) -> S
                if getattr(args, name, None) is not None}
     if args.hidden is not None:
         changes["hidden"] = parse_hidden(args.hidden)
-    if getattr(args, "with_mine", None) is not None:
-        changes.update(train_on="both", mine_repeats=args.with_mine)
+    if hasattr(args, "with_mine"):  # `train` trains on my digits only when asked to
+        changes["train_on"] = "mnist" if args.with_mine is None else "both"
+        if args.with_mine is not None:
+            changes["mine_repeats"] = args.with_mine
     if args.seed < 0:
         raise SettingsError(f"the seed must be 0 or more, not {args.seed}")
     base = preset or PRESETS[args.preset or "video"]

@@ -27,6 +27,7 @@ class Change(enum.Flag):
     NEW_DRAWING = enum.auto()  # the canvas was cleared since: a new digit is being drawn
     TRAINING = enum.auto()  # started, paused or stopped by itself
     DIAGNOSIS = enum.auto()  # the run's findings were made anew
+    MY_DIGITS = enum.auto()  # another number of my digits is held out to be measured
 
 
 @dataclass(frozen=True)
@@ -61,4 +62,6 @@ class Frame:
             change |= Change.TRAINING
         if now.findings is not then.findings:
             change |= Change.DIAGNOSIS
+        if now.mine_held_out != then.mine_held_out:
+            change |= Change.MY_DIGITS
         return change

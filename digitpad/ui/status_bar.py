@@ -25,7 +25,7 @@ TIPS = {
 # lay itself out again.
 WIDEST = {"epoch": "Epoch 888 · 88%", "step": "Step 8,888,888",
           "speed": "slowed: 100 steps/s", "accuracy": "Test accuracy: after epoch 1",
-          "mine": "Your handwriting: none held out"}
+          "mine": "Your handwriting: after the next epoch"}
 
 
 class StatusBar(QStatusBar):

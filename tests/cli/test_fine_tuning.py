@@ -44,6 +44,10 @@ def test_with_mine_trains_on_my_digits_and_measures_the_held_out_ones(
     assert before.accuracy < 0.5 and after.accuracy >= 0.9  # it learned my hand
     assert final["test_accuracy"] > 0.8  # and still reads MNIST
     assert read_digit_model(saved).story.my_digits_accuracy == after.accuracy  # its story
+    # Going on from it trains on my digits again only when asked to.
+    code, out, _ = run(capsys, "train", "--model", str(saved), "--epochs", "1", "--data",
+                       str(mnist_dir), "--json")
+    assert code == 0 and "mine_count" not in json_lines(out)[0]
 
 
 def test_model_goes_on_with_the_learning_settings_saved_with_it(capsys, mnist_dir,

@@ -94,9 +94,14 @@ def test_a_new_choice_of_data_starts_the_epoch_over_at_the_next_step(small_mnist
     assert next(events).epoch == 2
 
 
+def on_50_drawings(small_mnist, train_on: str) -> SGD:
+    """A loop training on 50 of my drawings (once per epoch), and MNIST too for "both"."""
+    settings = replace(SETTINGS, train_on=train_on, mine_repeats=1)
+    return SGD(SETTINGS.new_network(), small_mnist, settings, mine=(column_digits(50), NONE))
+
+
 def test_new_drawings_join_at_the_next_epoch(small_mnist):
-    settings = replace(SETTINGS, train_on="both", mine_repeats=1)
-    sgd = SGD(SETTINGS.new_network(), small_mnist, settings, mine=(column_digits(50), NONE))
+    sgd = on_50_drawings(small_mnist, "both")
     events = iter(sgd)
     assert next(events).total == 650
     sgd.mine = (column_digits(100), column_digits(0))
@@ -107,10 +112,9 @@ def test_new_drawings_join_at_the_next_epoch(small_mnist):
 
 
 def test_my_drawings_deleted_below_the_minimum_stop_the_loop_with_a_reason(small_mnist):
-    settings = replace(SETTINGS, train_on="mine", mine_repeats=1)
-    sgd = SGD(SETTINGS.new_network(), small_mnist, settings, mine=(column_digits(50), NONE))
+    sgd = on_50_drawings(small_mnist, "mine")
     events = iter(sgd)
-    next(events)
+    assert next(events).total == 50
     sgd.mine = (column_digits(3), NONE)
     with pytest.raises(DataError, match="3 drawings to train on"):
         list(islice(events, 5))

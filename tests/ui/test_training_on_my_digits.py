@@ -14,10 +14,10 @@ from tests.ui.window_helpers import focus
 
 
 def keep(folder, count: int) -> None:
-    """Keep `count` drawings of a hand the small MNIST never shows, as the app's store does."""
+    """Keep `count` drawings of a hand the small MNIST never shows, in one transaction (the
+    window never sees half of them)."""
     with MyDigits.open(folder) as store:
-        for image, label in zip(*column_digits(count, seed=count)):
-            store.add(image, label)
+        store.add_samples(column_digits(count, seed=count), source="drawn")
 
 
 def choice(window) -> QComboBox:
@@ -50,6 +50,8 @@ def test_without_drawings_my_digits_are_not_offered_and_it_says_why(qtbot, windo
     qtbot.keyClick(combo, Qt.Key.Key_Down)  # the disabled items are skipped
     assert combo.currentData() == "mnist" and window.trainer.settings.train_on == "mnist"
     assert not window.findChild(QSpinBox, "mineRepeats").isEnabled()
+    qtbot.waitUntil(lambda: window.status_labels["mine"].text() == (
+        "Your handwriting: none held out"))
 
 
 def test_too_few_drawings_are_counted_and_not_offered(qtbot, window, isolated_data_dir):
@@ -57,6 +59,8 @@ def test_too_few_drawings_are_counted_and_not_offered(qtbot, window, isolated_da
     counts = window.findChild(QLabel, "myDigitsCounts")
     qtbot.waitUntil(lambda: counts.text().startswith("My digits: 20 to train on; 10 held out"))
     assert offered(choice(window), "both") and window.trainer.snapshot().mine_held_out == 10
+    qtbot.waitUntil(lambda: window.status_labels["mine"].text() == (
+        "Your handwriting: after the next epoch"))
     with MyDigits.open(isolated_data_dir) as store:  # 11 left to train on, then 9
         store.delete([d.id for d in store.drawings() if not d.held_out][:11])
     qtbot.waitUntil(lambda: counts.text() == (
@@ -91,7 +95,8 @@ def test_fine_tuning_teaches_my_hand_without_a_reset_and_plots_it(qtbot, window,
     start = window.findChild(QPushButton, "startPauseButton")
     keep(isolated_data_dir, 125)  # 100 to train on, 25 held out
     combo = choice(window)
-    qtbot.waitUntil(lambda: offered(combo, "both"))
+    qtbot.waitUntil(lambda: window.my_digits_feed.counts == (100, 25))
+    assert offered(combo, "both")
     qtbot.mouseClick(start, Qt.MouseButton.LeftButton)  # MNIST first, as anyone starts
     qtbot.waitUntil(lambda: len(trainer.snapshot().epochs) >= 2)
     qtbot.mouseClick(start, Qt.MouseButton.LeftButton)
@@ -110,7 +115,8 @@ def test_fine_tuning_teaches_my_hand_without_a_reset_and_plots_it(qtbot, window,
     epochs = snapshot.epochs
     assert [e.mine_count for e in epochs] == [25] * len(epochs)
     # The "your handwriting" curve: one point per epoch, at its step, in percent.
-    qtbot.waitUntil(lambda: len(plot.mine_curve.xData) == len(epochs))
+    qtbot.waitUntil(lambda: plot.mine_curve.xData is not None
+                    and len(plot.mine_curve.xData) == len(epochs))
     np.testing.assert_array_equal(plot.mine_curve.xData, [e.step for e in epochs])
     np.testing.assert_allclose(plot.mine_curve.yData, [100 * e.mine_accuracy for e in epochs])
     label, shown = window.status_labels["mine"], 100 * epochs[-1].mine_accuracy
