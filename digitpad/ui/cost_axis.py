@@ -9,6 +9,7 @@ each run's points with all three clocks (the columns below) so switching redraws
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
@@ -32,6 +33,21 @@ def along(axis: str, steps: np.ndarray, columns: np.ndarray) -> np.ndarray:
     if axis == "seconds":
         return columns[:, SECONDS]
     return steps
+
+
+def short_count(value: float) -> str:
+    """A tick label: 250, 0.5, 25k, 1.5M (not 2.5e+04)."""
+    for above, unit, suffix in ((1e6, 1e6, "M"), (1e4, 1e3, "k")):  # 9999, then 10k
+        if abs(value) >= above:
+            return f"{value / unit:g}{suffix}"
+    return f"{value:g}"
+
+
+class CountAxis(pg.AxisItem):
+    """An axis whose tick labels are short_count's: millions of examples stay readable."""
+
+    def tickStrings(self, values, scale, spacing) -> list[str]:  # noqa: ANN001 - pyqtgraph's
+        return [short_count(value * scale) for value in values]
 
 
 class CostAxisSelector(QComboBox):

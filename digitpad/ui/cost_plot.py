@@ -19,7 +19,15 @@ from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
 from digitpad.core.settings import Settings
 from digitpad.training.trainer import Snapshot
 from digitpad.ui import theme
-from digitpad.ui.cost_axis import AXES, COST, EXAMPLES, SECONDS, CostAxisSelector, along
+from digitpad.ui.cost_axis import (
+    AXES,
+    COST,
+    EXAMPLES,
+    SECONDS,
+    CostAxisSelector,
+    CountAxis,
+    along,
+)
 from digitpad.ui.earlier_runs import MAX_RUNS, EarlierRun, EarlierRuns
 from digitpad.ui.frame import Change, Frame
 from digitpad.ui.plot_data import DecimatedSeries, MovingAverage, RangeFollower, nice_ceiling
@@ -35,7 +43,7 @@ SMOOTHING_BATCH = 100
 
 class CostPlot(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems={"bottom": CountAxis("bottom")})
         self.setObjectName("costPlot")
         self.setMinimumSize(320, 200)
         self.setToolTip(

@@ -100,6 +100,8 @@ def style_plot(plot: pg.PlotWidget, palette: QPalette) -> None:
     if legend is not None:
         legend.setPen(pg.mkPen(text_color(palette, 40)))
         legend.setLabelTextColor(text_color(palette))
+        for _, label in legend.items:  # setLabelTextColor only notes it: draw them anew
+            label.setText(label.text)
 
 
 def add_legend_below(item: pg.PlotItem, columns: int) -> pg.LegendItem:

@@ -32,3 +32,4 @@ def test_the_network_settings_read_as_short_words():
 
 def test_before_the_current_runs_settings_are_known_earlier_runs_differ_among_themselves():
     assert names_of_runs([], [[MINI], [FULL]]) == ("", ["batch 100", "batch 60000"])
+
