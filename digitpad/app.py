@@ -82,11 +82,9 @@ def main(model_path: str | Path | None = None) -> int:
         QTimer.singleShot(0, lambda: QMessageBox.critical(
             window, "Could not open the model",
             f"{problem}\n\ndigitpad started with a new random network instead."))
-    settings_problem = user_settings.settings_problem()
-    if settings_problem is not None:
-        QTimer.singleShot(0, lambda: QMessageBox.warning(
-            window, "Settings will not be remembered",
-            f"{settings_problem}\n\nThis session's settings are kept in memory only."))
+    warning = user_settings.start_warning()
+    if warning is not None:
+        QTimer.singleShot(0, lambda: QMessageBox.warning(window, *warning))
 
     # Ctrl+C in the terminal, or a SIGTERM, closes the window properly, stopping the trainer.
     # Qt's event loop is C++: a timer wakes the interpreter now and then so that it sees the

@@ -26,6 +26,7 @@ from digitpad.core.gradient_size import per_weight
 from digitpad.core.lr_finder import nice_number
 from digitpad.core.mnist import as_inputs
 from digitpad.core.network import Network
+from digitpad.core.numbers_in_words import in_words, share_in_words
 
 KINDS = ("diverging", "dead_relus", "saturated", "vanishing_gradient", "stuck_at_chance",
          "learning_rate_too_small", "overfitting", "plateau")
@@ -321,11 +322,13 @@ def _diverging(run: _Run) -> list[Finding]:
                 "peak_step": run.step(peak), "recent_cost": run.recent_cost,
                 "gradient_growth": float(growth[:, layer - 1].max())}
     if too_high.any():
-        what = (f"The cost rose from {run.start_cost:.3g} to {run.costs[peak]:.3g} by step "
-                f"{run.step(peak)}")
+        what = (f"The cost rose from {in_words(run.start_cost, 3)} to "
+                f"{in_words(run.costs[peak], 3)} by step {run.step(peak)}")
     else:
-        what = (f"Layer {layer}'s gradient grew {evidence['gradient_growth']:.3g} times its "
-                f"starting size")
+        factor = evidence["gradient_growth"]
+        how_much = (f"to about {in_words(factor)} times its starting size"
+                    if np.isfinite(factor) else "from 0 without bound")
+        what = f"Layer {layer}'s gradient grew {how_much}"
     fix, label = _calmer(run.network, run.settings)
     return [Finding(
         "diverging", layer, "Training diverged",
@@ -399,9 +402,10 @@ def _vanishing(run: _Run) -> list[Finding]:
     fix, label = _relu_fix(run.network, run.settings)
     return [Finding(
         "vanishing_gradient", layer, f"Vanishing gradient in layer {layer}",
-        f"Layer {layer}'s gradient per weight is {ratio[layer - 1]:.3g} times smaller than the "
-        f"last layer's, so its weights barely move ({run.update[layer - 1]:.1g} of their size per "
-        f"step). Each {run.network.activation} layer passes back at most "
+        f"Layer {layer}'s gradient per weight is about {in_words(ratio[layer - 1])} times smaller "
+        f"than the last layer's, so its weights barely move (about "
+        f"{share_in_words(run.update[layer - 1])} of their size per step). Each "
+        f"{run.network.activation} layer passes back at most "
         f"{'a quarter' if run.network.activation == 'sigmoid' else 'all'} of the nudge it "
         "receives, less when its neurons are near 0 or 1; ReLU neurons pass it on whole.",
         {"ratio_to_last": float(ratio[layer - 1]), "gradient_per_weight": float(earlier[layer - 1]),
@@ -422,9 +426,10 @@ def _slow(run: _Run) -> list[Finding]:
     lr = nice_number(run.settings.lr * 10)
     return [Finding(
         "learning_rate_too_small", None, "Learning rate too small",
-        f"Over the last {SLOW_STEPS} steps the cost went from {before:.3g} to only "
-        f"{run.recent_cost:.3g}, and no layer's weights move more than {fastest:.1g} of their "
-        "size per step. Nothing else looks wrong: larger steps will learn faster.",
+        f"Over the last {SLOW_STEPS} steps the cost went from {in_words(before, 3)} to only "
+        f"{in_words(run.recent_cost, 3)}, and no layer's weights move more than about "
+        f"{share_in_words(fastest)} of their size per step. Nothing else looks wrong: larger "
+        "steps will learn faster.",
         {"cost_before": before, "recent_cost": run.recent_cost, "cost_share": share,
          "largest_update_ratio": fastest},
         (run.step(run.n - SLOW_STEPS), run.history.last_step), {"lr": lr},
@@ -466,8 +471,9 @@ def _overfitting(run: _Run) -> list[Finding]:
     l2 = nice_number(l2)
     return [Finding(
         "overfitting", None, "Overfitting",
-        f"For the last {OVERFIT_EPOCHS} epochs the training cost fell ({trains[0]:.3g} → "
-        f"{trains[-1]:.3g}) while the test cost rose ({tests[0]:.3g} → {tests[-1]:.3g}): the "
+        f"For the last {OVERFIT_EPOCHS} epochs the training cost fell ({in_words(trains[0], 3)} "
+        f"→ {in_words(trains[-1], 3)}) while the test cost rose ({in_words(tests[0], 3)} → "
+        f"{in_words(tests[-1], 3)}): the "
         "network is learning the training digits by heart instead of what makes a digit. L2 "
         "regularization keeps the weights small, which makes learning by heart harder.",
         {"train_cost_before": trains[0], "train_cost_now": trains[-1],
@@ -493,9 +499,10 @@ def _plateau(run: _Run) -> list[Finding]:
     return [Finding(
         "plateau", None, "Plateau",
         f"For the last {PLATEAU_EPOCHS} epochs neither the test accuracy (best {best_since:.2%}, "
-        f"{best_before:.2%} before) nor the costs improved (training {before:.3g} → {now:.3g}, "
-        f"test {test_before:.3g} → {test_now:.3g}). The steps may be too large to settle into "
-        "the bottom of the valley: smaller steps, or a rate that shrinks over the epochs "
+        f"{best_before:.2%} before) nor the costs improved (training {in_words(before, 3)} → "
+        f"{in_words(now, 3)}, test {in_words(test_before, 3)} → {in_words(test_now, 3)}). The "
+        "steps may be too large to settle into the bottom of the valley: smaller steps, or a "
+        "rate that shrinks over the epochs "
         "(digitpad train --schedule cosine), let it settle lower.",
         {"best_accuracy_before": best_before, "best_accuracy_since": best_since,
          "train_cost_before": before, "train_cost_now": now,

@@ -19,3 +19,8 @@ class SettingsError(DigitpadError):
 
 class DivergedError(DigitpadError):
     """The cost became NaN or infinite; the weights were left as they were before the step."""
+
+    @classmethod
+    def at(cls, lr: float, why: str) -> "DivergedError":
+        return cls(f"training diverged at learning rate {lr:g} ({why}): try a smaller "
+                   "learning rate")

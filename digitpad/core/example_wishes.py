@@ -47,6 +47,9 @@ class ExampleWishes:
     ways: ThreeWays  # the three ways of `output`, or of the target with all ten
 
 
+# The weights kept when training diverged can overflow here: the inf and NaN they give are
+# shown as the largest numbers (nan_to_num below), not warned about.
+@np.errstate(over="ignore", invalid="ignore")
 def example_wishes(network: Network, image: np.ndarray, target: int | None = None,
                    max_shown: int = MAX_SHOWN, output: int | None = None) -> ExampleWishes:
     """Backpropagate one image (any shape with sizes[0] pixels) towards `target`, or towards the

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from digitpad.core.errors import DivergedError
 from digitpad.core.evaluation import evaluate
 from digitpad.core.network import Network
 
@@ -55,23 +56,29 @@ def learn_one(network: Network, image: np.ndarray, digit: int, lr: float,
               steps: int = 1) -> Lesson:
     """`steps` plain gradient steps (no momentum, no L2) on `image` labelled `digit`.
 
-    A step that diverges raises DivergedError and leaves the network exactly as it was before
-    the first step.
+    A step that diverges, or numbers that overflow before or after it, raise DivergedError and
+    leave the network exactly as it was before the first step.
     """
     x = np.asarray(image, dtype=network.dtype).reshape(1, -1)
     y = np.array([digit])
     kept = keep(network)
-    before, cost_before = network.forward(x)[0], network.cost(x, y)
     try:
-        for _ in range(steps):
-            network.train_step(x, y, lr)
+        # The weights kept when training diverged can overflow for this digit before any step,
+        # or a step can give weights that do: refused like a step that overflows, not warned.
+        with np.errstate(over="raise", invalid="raise"):
+            before, cost_before = network.forward(x)[0], network.cost(x, y)
+            for _ in range(steps):
+                network.train_step(x, y, lr)
+            after, cost_after = network.forward(x)[0], network.cost(x, y)
+    except FloatingPointError:
+        forget(network, kept)
+        raise DivergedError.at(lr, "its numbers overflowed") from None
     except Exception:
         forget(network, kept)
         raise
     # train_step clears the momentum of a plain step; the trainer's next step wants it back.
     network.velocity = _copies(kept.velocity)
-    return Lesson(digit, steps, before, network.forward(x)[0], cost_before, network.cost(x, y),
-                  kept)
+    return Lesson(digit, steps, before, after, cost_before, cost_after, kept)
 
 
 def quick_accuracy(network: Network, images: np.ndarray, labels: np.ndarray) -> float:

@@ -180,15 +180,15 @@ class Network:
             with np.errstate(over="raise", invalid="raise"):
                 cost, squares, params, velocity = self._step(X, Y, lr, l2, momentum)
         except FloatingPointError:
-            raise _diverged(lr, "its numbers overflowed") from None
+            raise DivergedError.at(lr, "its numbers overflowed") from None
         # Only a finite step is taken, so the weights are always the last good ones. BLAS does
         # not report overflow to errstate: a NaN or inf it made shows in the cost or in a
         # step's size. Finite weights and steps then give finite new weights (the update
         # itself runs under errstate).
         if not math.isfinite(cost):
-            raise _diverged(lr, f"the cost became {cost}")
+            raise DivergedError.at(lr, f"the cost became {cost}")
         if not math.isfinite(sum(squares)):
-            raise _diverged(lr, "the gradient overflowed")
+            raise DivergedError.at(lr, "the gradient overflowed")
         L = len(self.weights)
         self.weights, self.biases = params[:L], params[L:]
         self.velocity = velocity
@@ -335,10 +335,6 @@ class Network:
         return net
 
 
-def _diverged(lr: float, why: str) -> DivergedError:
-    return DivergedError(
-        f"training diverged at learning rate {lr:g} ({why}): try a smaller learning rate"
-    )
 
 
 def _checked_sizes(sizes) -> tuple[int, ...]:

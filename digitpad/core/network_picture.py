@@ -48,7 +48,10 @@ def network_picture(network: Network, image: np.ndarray, max_neurons: int = MAX_
                     links_per_neuron: int = LINKS_PER_NEURON) -> NetworkPicture:
     """The picture of `network` for one input `image` (any shape with sizes[0] pixels)."""
     x = np.asarray(image).reshape(1, -1)
-    activations = [np.nan_to_num(np.asarray(a[0], np.float64)) for a in network.activations(x)]
+    # The weights kept when training diverged can overflow here: shown as the largest numbers.
+    with np.errstate(over="ignore", invalid="ignore"):
+        activations = [np.nan_to_num(np.asarray(a[0], np.float64))
+                       for a in network.activations(x)]
     shown = [np.arange(len(activations[0]))]
     shown += [most_active(a, max_neurons) for a in activations[1:-1]]
     shown.append(np.arange(len(activations[-1])))  # the outputs: always all of them

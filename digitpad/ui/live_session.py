@@ -173,8 +173,13 @@ class LiveSession(QObject):
         if self._drawing_dirty:
             self._drawing_dirty = False
             self._seen = self.seen_now()
-        self._outputs = None if self._seen is None else self._network.forward(
-            self._seen.reshape(1, -1))[0]
+        if self._seen is None:
+            self._outputs = None
+            return
+        # The weights kept when training diverged may overflow for this drawing: the outputs
+        # are then NaN, without a warning.
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._outputs = self._network.forward(self._seen.reshape(1, -1))[0]
 
     def _make_frame(self, snapshot: Snapshot | None = None) -> Frame:
         return Frame(snapshot=snapshot or self.trainer.snapshot(), network=self._network,

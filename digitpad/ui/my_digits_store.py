@@ -54,6 +54,11 @@ class MyDigitsStore:
             say("Draw a digit first, then press its key to keep it.", 5000)
             return
         try:
+            user_data_dir()
+        except DigitpadError as e:  # said at start, in the one message about digitpad's files
+            say(f"Not kept: {sentence(str(e))} The drawing is still on the canvas.", 10000)
+            return
+        try:
             store = self.get()
             store.add(seen, digit, self._canvas.strokes)
         except DigitpadError as e:  # a folder we cannot use, a locked or full database

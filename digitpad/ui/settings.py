@@ -78,6 +78,21 @@ def settings_problem() -> str | None:
     return None
 
 
+def start_warning() -> tuple[str, str] | None:
+    """The title and text of the one message at start about the user's files, if one is due:
+    a data folder that cannot be used is said once here, for settings and my digits alike."""
+    problem = settings_problem()
+    if problem is None:
+        return None
+    try:
+        user_data_dir()
+    except DigitpadError:
+        return ("digitpad's files will not be kept", f"{problem}\n\nThis session's settings "
+                "are kept in memory only, and drawings cannot be kept in my digits.")
+    return "Settings will not be remembered", (f"{problem}\n\nThis session's settings are "
+                                               "kept in memory only.")
+
+
 def _platform_settings() -> QSettings:
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION,
                      APPLICATION)

@@ -1,6 +1,7 @@
 """Each kind of finding, produced on purpose on small data and found; healthy runs give none."""
 
 import math
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -18,6 +19,7 @@ from digitpad.core.diagnosis import (
 )
 from digitpad.core.mnist import Mnist, as_inputs
 from digitpad.core.network import Network
+from digitpad.core.numbers_in_words import in_words, share_in_words
 from digitpad.core.presets import PRESETS
 from digitpad.core.training_run import train_epochs
 from tests.conftest import make_small_mnist
@@ -61,6 +63,13 @@ def only(findings, kind):
     return found
 
 
+def readable(finding) -> str:
+    """The explanation, checked to hold no number in computer notation (2.44e+03)."""
+    assert not re.search(r"\d[eE][+-]?\d", finding.explanation), finding.explanation
+    assert "nan" not in finding.explanation and "inf" not in finding.explanation.split()
+    return finding.explanation
+
+
 @pytest.fixture(scope="module")
 def small():
     return make_small_mnist()
@@ -80,6 +89,8 @@ def test_a_far_too_large_rate_diverges_and_kills_the_relus(small):
     # a tenth of 30 would still kill ReLUs: the fix offers a rate at which they learn
     assert diverging.fix == {"lr": 0.1} and diverging.fix_label == "Reset with learning rate 0.1"
     assert diverging.needs_reset
+    assert (f"The cost rose from {in_words(diverging.evidence['start_cost'], 3)} to "
+            f"{in_words(diverging.evidence['peak_cost'], 3)} by step") in readable(diverging)
     assert ("dead_relus", 1) in kinds(findings)
     assert is_failed(findings)
 
@@ -121,6 +132,9 @@ def test_a_deep_sigmoid_network_has_a_vanishing_gradient_and_stays_at_chance(sma
     # stuck at chance points at its cause and offers the same fix
     assert stuck.evidence["test_accuracy"] < 0.2
     assert "vanishing gradient" in stuck.explanation and stuck.fix == vanishing.fix
+    ratio, moved = vanishing.evidence["ratio_to_last"], vanishing.evidence["update_ratio"]
+    assert f"is about {in_words(ratio)} times smaller than the last layer's" in readable(vanishing)
+    assert f"(about one part in {in_words(1 / moved)} of their size" in vanishing.explanation
     assert is_failed(findings)
 
 
@@ -138,6 +152,8 @@ def test_a_tiny_learning_rate_is_called_too_small(small):
     assert slow.layer is None and slow.fix == {"lr": 1e-4} and not slow.needs_reset
     assert slow.evidence["cost_share"] > 0.8
     assert slow.steps == (run.recorder.steps - 199, run.recorder.steps)
+    share = share_in_words(slow.evidence["largest_update_ratio"])
+    assert f"move more than about {share} of their size per step" in readable(slow)
 
 
 def test_memorising_random_labels_is_overfitting():
@@ -151,6 +167,7 @@ def test_memorising_random_labels_is_overfitting():
     assert overfitting.evidence["train_cost_now"] < overfitting.evidence["train_cost_before"]
     assert overfitting.fix == {"l2": 0.005} and overfitting.fix_label == "Add L2 = 0.005"
     assert all(f.kind != "overfitting" for f in run.findings_per_epoch[1])  # not before
+    readable(overfitting)
 
 
 def test_noisy_labels_make_a_plateau():
@@ -169,6 +186,7 @@ def test_noisy_labels_make_a_plateau():
     plateau = only(run.findings_per_epoch[-1], "plateau")
     assert plateau.evidence["best_accuracy_since"] <= plateau.evidence["best_accuracy_before"]
     assert plateau.fix == {"lr": 0.03}
+    readable(plateau)
 
 
 # ---- quiet when nothing is wrong ------------------------------------------------------------
@@ -195,7 +213,7 @@ def test_every_finding_says_what_and_why_in_one_json_line(small):
         assert line["diagnosis"] == finding.kind and line["layer"] == finding.layer
         assert line["suggested_settings"] == finding.fix
         assert "\n" not in line["message"] and line["message"].startswith(finding.title)
-        assert finding.explanation.count(". ") + finding.explanation.count("; ") >= 1
+        assert readable(finding).count(". ") + finding.explanation.count("; ") >= 1
 
 
 def test_chance_cost_is_the_cost_of_a_network_that_knows_nothing(small):

@@ -1,5 +1,7 @@
 """Learning one example: its cost goes down, and forgetting restores every array exactly."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -56,6 +58,18 @@ def test_a_diverging_step_is_refused_and_changes_nothing():
     before = arrays(net)
     with pytest.raises(DivergedError, match="try a smaller learning rate"):
         learn_one(net, an_example(), 1, lr=1e38, steps=10)
+    assert same(arrays(net), before)
+
+
+def test_weights_that_already_overflow_are_refused_without_a_warning():
+    # As the weights kept when training diverged can be: this digit overflows them already.
+    net = Network([784, 16, 10], activation="relu", seed=0)
+    net.weights = [W * np.float32(1e20) for W in net.weights]
+    before = arrays(net)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DivergedError, match="its numbers overflowed"):
+            learn_one(net, an_example(), 1, lr=0.1)
     assert same(arrays(net), before)
 
 

@@ -51,8 +51,9 @@ def test_the_app_says_why_settings_will_not_be_remembered(qtbot, tmp_path, isola
     status, boxes = run_app(boxes=1)
     assert status == 0
     assert len(boxes) == 1
+    assert boxes[0].title == "Settings will not be remembered"
     assert str(isolated_data_dir / "settings.ini") in boxes[0].text
-    assert "symbolic link" in boxes[0].text
+    assert "symbolic link" in boxes[0].text and "my digits" not in boxes[0].text
     assert outside.read_bytes() == before
 
 
@@ -64,7 +65,11 @@ def test_a_data_folder_that_is_a_file_gets_a_dialog_and_stays_as_it_is(qtbot, tm
     status, boxes = run_app(boxes=1)
     assert status == 0
     assert len(boxes) == 1
-    assert f"DIGITPAD_DATA_DIR names {notes}, which is not a folder" in boxes[0].text
+    title, text = boxes[0]
+    assert title == "digitpad's files will not be kept"
+    assert f"DIGITPAD_DATA_DIR names {notes}, which is not a folder" in text
+    # Said once, for everything kept there: my digits does not say it again.
+    assert "settings are kept in memory only" in text and "cannot be kept in my digits" in text
     assert notes.read_text() == "my notes" and os.listdir(tmp_path) == ["notes.txt"]
 
 

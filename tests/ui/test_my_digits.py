@@ -108,6 +108,32 @@ def test_a_full_disk_is_explained_and_the_drawing_stays(qtbot, small_mnist, tiny
     assert kept_in(tiny_disk).labels.tolist() == [7]  # what was kept before is all there
 
 
+def test_a_data_folder_that_is_a_file_is_said_in_the_status_bar_not_in_a_second_box(
+        qtbot, small_mnist, tmp_path, monkeypatch):
+    from digitpad.app import create_window
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes")
+    monkeypatch.setenv("DIGITPAD_DATA_DIR", str(notes))
+    window = create_window(data=small_mnist)
+    qtbot.addWidget(window)
+    window.show()
+    draw_seven(qtbot, window.canvas)
+    strokes = window.canvas.strokes
+    focus(qtbot, window.canvas)
+    with answering_message_boxes() as boxes:
+        qtbot.keyClick(window.canvas, Qt.Key.Key_7)
+
+    assert boxes == []  # the one message at start said it (tests/ui/test_hostile_files.py)
+    assert status(window).startswith(f"Not kept: DIGITPAD_DATA_DIR names {notes}, which is "
+                                     "not a folder")
+    assert status(window).endswith("The drawing is still on the canvas.")
+    assert window.canvas.strokes == strokes
+    window.close()
+    assert notes.read_text() == "my notes" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "notes.txt"]
+
+
 def test_the_command_line_sees_what_the_app_kept(qtbot, window, capsys):
     from digitpad.cli import main
 
