@@ -93,3 +93,49 @@ def fill_disk(folder) -> None:
                 f.write(b"\0")
         except OSError as e:
             assert e.errno == errno.ENOSPC
+
+
+class HandsGate:
+    """Digits in many hands rendered CHUNK at a time, each chunk only once the test lets it
+    through (a semaphore). An interrupt (a reset, a closing window) lets through the chunk a
+    worker is making, if any. `rendered` counts the chunks rendered."""
+
+    CHUNK = 25
+
+    def __init__(self) -> None:
+        import threading
+
+        self.permits = threading.Semaphore(0)
+        self.rendered = 0
+        self.in_chunk = False  # a worker is making a chunk (or waiting to)
+
+    def let_through(self, chunks: int = 1) -> None:
+        self.permits.release(chunks)
+
+
+@pytest.fixture
+def hands_gate(monkeypatch):
+    from digitpad.core import hands, sgd
+    from tests.deadlines import DEADLINE_S
+
+    gate = HandsGate()
+    monkeypatch.setattr(hands, "CHUNK", HandsGate.CHUNK)
+    monkeypatch.setattr(hands, "_last_made", {})  # nothing made before this test
+    real_make_more, real_interrupt = hands.HandsInTheMaking.make_more, sgd.SGD.interrupt
+
+    def make_more(self) -> None:
+        gate.in_chunk = True
+        assert gate.permits.acquire(timeout=DEADLINE_S), "the test never let this chunk through"
+        real_make_more(self)
+        gate.rendered += 1
+        gate.in_chunk = False
+
+    def interrupt(self) -> None:
+        real_interrupt(self)
+        if gate.in_chunk:
+            gate.let_through()
+
+    monkeypatch.setattr(hands.HandsInTheMaking, "make_more", make_more)
+    monkeypatch.setattr(sgd.SGD, "interrupt", interrupt)
+    yield gate
+    gate.let_through(1000)  # a worker still waiting ends its chunk

@@ -18,7 +18,8 @@ canvas's own rasterizer and preprocessing (core.rasterizer.network_input).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import NamedTuple
 
 import numpy as np
@@ -294,16 +295,19 @@ class HandDigit(NamedTuple):
 def synthesize(count: int, seed: int) -> list[HandDigit]:
     """`count` digits, the ten digits in turn and each digit's styles in turn, every one in a
     different hand; the same seed gives the same digits."""
+    return list(synthesized(count, seed))
+
+
+def synthesized(count: int, seed: int) -> Iterator[HandDigit]:
+    """The digits of synthesize(count, seed), one at a time, made as they are asked for."""
     rng = np.random.default_rng(seed)
     styles = {digit: list(names) for digit, names in STYLES.items()}
-    digits = []
     for i in range(count):
         label = i % 10
         style = styles[label][(i // 10) % len(styles[label])]
         pen_width = rng.uniform(*PEN_WIDTHS)
         strokes = place_on_canvas(hand_strokes(label, style, rng), rng, pen_width)
-        digits.append(HandDigit(label, style, strokes, pen_width))
-    return digits
+        yield HandDigit(label, style, strokes, pen_width)
 
 
 def synthetic_images(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -361,8 +365,9 @@ def random_field(
 # --- training on them ----------------------------------------------------------------------------
 
 
-CHUNK = 1000
-"""Digits synthesized at a time by with_hands, between two looks at whether to stop."""
+CHUNK = 250
+"""Digits rendered at a time while a training set is made (a fifth of a second or so): between
+two chunks the app shows how far it is, and a pause, a reset or closing the window go through."""
 
 
 def hands_count(examples: int, share: float) -> int:
@@ -374,25 +379,57 @@ def hands_count(examples: int, share: float) -> int:
     return round(examples * share / (1 - share))
 
 
-def with_hands(
-    data: Mnist, share: float, seed: int = 0, stop: Callable[[], bool] | None = None
-) -> Mnist | None:
-    """`data` with synthesized digits added to its training part, making up `share` of it; the
-    test part stays MNIST's, so scores stay comparable. They are made CHUNK at a time (about
-    2 s each); None if `stop()` says so in between."""
-    count = hands_count(len(data.train_labels), share)
-    if count == 0:
-        return data
-    digits = synthesize(count, seed)
-    chunks = []
-    for start in range(0, count, CHUNK):
-        if stop is not None and stop():
-            return None
-        chunks.append(render(digits[start : start + CHUNK]))
-    images = np.concatenate(chunks)
-    labels = np.array([d.label for d in digits], data.train_labels.dtype)
-    train_images = np.concatenate([data.train_images, images])
-    train_labels = np.concatenate([data.train_labels, labels])
-    for array in (train_images, train_labels):
-        array.flags.writeable = False  # like load_mnist's: shared across threads
-    return Mnist(train_images, train_labels, data.test_images, data.test_labels)
+class HandsInTheMaking:
+    """`data` with digits in many hands added to its training part, making up `share` of it,
+    rendered CHUNK at a time by make_more(); the test part stays MNIST's, so scores stay
+    comparable. The last set made is kept: a new run with the same count and seed (the app's
+    Reset) gets it at once."""
+
+    def __init__(self, data: Mnist, share: float, seed: int = 0) -> None:
+        self.data = data
+        self.total = hands_count(len(data.train_labels), share)
+        self._key = (self.total, seed)
+        self._digits = synthesized(self.total, seed)
+        self._images: list[np.ndarray] = []
+        self._labels: list[int] = []
+        self._made = _last_made.get(self._key)  # (images, labels) once all are made
+        self.made = self.total if self._made is not None else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.made == self.total
+
+    def make_more(self) -> None:
+        """Render the next CHUNK digits."""
+        digits = list(islice(self._digits, min(CHUNK, self.total - self.made)))
+        self._images.append(render(digits))
+        self._labels += [d.label for d in digits]
+        self.made += len(digits)
+        if self.finished:
+            self._made = (np.concatenate(self._images), np.array(self._labels, np.uint8))
+            _last_made.clear()
+            _last_made[self._key] = self._made
+
+    def training_set(self) -> Mnist:
+        """`data` with the digits made (all of them: call when finished)."""
+        data = self.data
+        if self.total == 0:
+            return data
+        images, labels = self._made
+        train_images = np.concatenate([data.train_images, images])
+        train_labels = np.concatenate([data.train_labels, labels.astype(data.train_labels.dtype)])
+        for array in (train_images, train_labels):
+            array.flags.writeable = False  # like load_mnist's: shared across threads
+        return Mnist(train_images, train_labels, data.test_images, data.test_labels)
+
+
+_last_made: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+"""The images and labels of the last complete set, by (count, seed)."""
+
+
+def with_hands(data: Mnist, share: float, seed: int = 0) -> Mnist:
+    """`data` with digits in many hands making up `share` of its training part, made at once."""
+    making = HandsInTheMaking(data, share, seed)
+    while not making.finished:
+        making.make_more()
+    return making.training_set()

@@ -16,6 +16,8 @@ anew and the network is scored on the test set, which it never trains on.
 
 With `settings.synthetic`, digits drawn from strokes in many hands (core.hands) join the
 training set when the loop starts, that share of every epoch; the test set stays MNIST's.
+Making them takes seconds: the loop yields a Synthesized event after every few hundred, so
+that a caller can show how far it is, or stop (a paused loop goes on where it stopped).
 
 My digits: `mine` is the person's drawings split in two (MyDigits.split()). With
 `settings.train_on` "mine" or "both", the training part is seen `settings.mine_repeats` times
@@ -44,7 +46,7 @@ import numpy as np
 from digitpad.core.augment import augment
 from digitpad.core.batches import ShuffledBatches
 from digitpad.core.evaluation import Evaluation, evaluate, evaluations
-from digitpad.core.hands import with_hands
+from digitpad.core.hands import HandsInTheMaking
 from digitpad.core.mnist import Mnist, as_inputs
 from digitpad.core.network import Network
 from digitpad.core.samples import Samples
@@ -68,6 +70,13 @@ class Step(NamedTuple):
     @property
     def ends_epoch(self) -> bool:
         return self.done == self.total
+
+
+class Synthesized(NamedTuple):
+    """More digits in many hands were made for the training set, before the first step."""
+
+    made: int  # digits made so far
+    total: int  # digits to make
 
 
 class Epoch(NamedTuple):
@@ -94,7 +103,8 @@ class SGD:
         self.steps = steps_done  # done so far
         # The training set: MNIST's, and digits in many hands if the settings ask for them.
         # Those are made when the loop starts (seconds of work, on the caller's thread).
-        self._share, self._seed, self._training = settings.synthetic, seed, None
+        self._seed, self._training = seed, None
+        self._hands = HandsInTheMaking(data, settings.synthetic, seed)
         self._set: TrainingSet | None = None  # this epoch's examples
         self._set_made_of: tuple = ()  # the data choice and drawings it was made of
         self._batches: ShuffledBatches | None = None
@@ -102,14 +112,17 @@ class SGD:
         self._rng = np.random.default_rng(seed)  # for the augmentation
         self._interrupted = threading.Event()
 
-    def __iter__(self) -> Iterator[Step | Epoch]:
-        """Steps, and after the step that ends an epoch that epoch's test score, for as long as
-        the caller asks (or until interrupt())."""
+    def __iter__(self) -> Iterator[Synthesized | Step | Epoch]:
+        """The training set's digits in many hands as they are made, then steps, and after
+        the step that ends an epoch that epoch's test score, for as long as the caller asks (or
+        until interrupt())."""
         if self._training is None:
-            training = with_hands(self.data, self._share, self._seed, self._interrupted.is_set)
-            if training is None:
-                return
-            self._training = training
+            while not self._hands.finished:
+                if self._interrupted.is_set():
+                    return
+                self._hands.make_more()
+                yield Synthesized(self._hands.made, self._hands.total)
+            self._training = self._hands.training_set()
         while True:
             step = self._step()
             yield step

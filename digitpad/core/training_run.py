@@ -19,7 +19,7 @@ from digitpad.core.mnist import Mnist
 from digitpad.core.network import Network
 from digitpad.core.samples import Samples
 from digitpad.core.settings import Settings
-from digitpad.core.sgd import SGD, Step
+from digitpad.core.sgd import SGD, Step, Synthesized
 
 
 class BatchProgress(NamedTuple):
@@ -73,6 +73,8 @@ def train_epochs(
     run_started = epoch_started = time.perf_counter()
     trained, cost_sum = 0, 0.0  # examples over the whole run; their costs over this epoch
     for event in sgd:
+        if isinstance(event, Synthesized):  # digits in many hands, made before the first step
+            continue
         if isinstance(event, Step):
             last = event
             if on_step is not None:

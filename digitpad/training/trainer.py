@@ -23,7 +23,7 @@ from digitpad.core.diagnosis import EpochScore, Finding, RunHistory, diagnose, p
 from digitpad.core.errors import DataError, DivergedError
 from digitpad.core.network import Network
 from digitpad.core.settings import Settings
-from digitpad.core.sgd import SGD, Epoch, Step
+from digitpad.core.sgd import SGD, Epoch, Step, Synthesized
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -97,6 +97,9 @@ class Snapshot:
     training_seconds: np.ndarray | None = None  # (steps - dropped,) float64
     settings: Settings | None = None  # the run's settings, with the newest step settings
     mine_held_out: int = 0  # held-out drawings of my digits, measured after every epoch
+    # (made, total) while the digits in many hands of the training set are being made, before
+    # the first step; None once they are there (or when none are asked for).
+    synthesized: tuple[int, int] | None = None
 
     @property
     def diverged(self) -> bool:
@@ -271,6 +274,7 @@ class Trainer:
                 training_seconds=seconds,
                 settings=self._settings,
                 mine_held_out=0 if self._mine is None else len(self._mine[1].labels),
+                synthesized=self._synthesized,
             )
 
     # ---- controls (any thread) --------------------------------------------------------------
@@ -419,6 +423,7 @@ class Trainer:
         self._speed = 0.0
         self._error: Failure | None = None
         self._findings: tuple[Finding, ...] = ()
+        self._synthesized: tuple[int, int] | None = None
         self._diagnosis_due = time.monotonic() + DIAGNOSIS_INTERVAL_S
         self._last_step_at = self._next_step_at = -math.inf  # paced: the first step goes at once
         self._seen_step = self._history.count  # a restored run's steps count as seen
@@ -446,19 +451,21 @@ class Trainer:
                     self._wait_for_next_step()
                     if self._closed:
                         return
-                    if self._pending_steps:
-                        self._pending_steps -= 1
-                    elif self._pace is not None:
-                        self._schedule_next_step()
+                    paced = self._pace is not None and not self._pending_steps
                     self._busy = True
                     self._sgd.settings = self._settings
                     failed_step = self._history.count + 1
+                stepped = False
                 try:
-                    self._advance()
+                    stepped = self._advance()
                 except Exception as e:
                     self._stop(failed_step, e)
                 finally:
                     with self._cond:
+                        if stepped and self._pending_steps:  # a chunk of digits is no step
+                            self._pending_steps -= 1
+                        elif stepped and paced and self._pace is not None:
+                            self._schedule_next_step()
                         if not (self._running or self._pending_steps):
                             self._publish_if_behind()  # stopping: the newest weights for the GUI
                         self._busy = False
@@ -481,21 +488,29 @@ class Trainer:
                 self._cond.wait(wait)  # a control (pause, a new pace, close) wakes us earlier
 
     def _schedule_next_step(self) -> None:
-        """Under the lock, as a paced step begins: when the one after it is due. On a fixed
-        clock (one period after this one was due), so waking up late does not add up; but a
-        step that comes more than a period late (after a pause, or a slow step) starts it anew."""
+        """Under the lock, as a paced step ends: when the next one is due. On a fixed clock (one
+        period after this one was due), so waking up late does not add up; but a step that ends
+        more than a period late (after a pause, or a slow step) starts the clock anew."""
         now, period = time.monotonic(), 1 / self._pace
         late = now - self._next_step_at
         self._last_step_at = now
         self._next_step_at = (self._next_step_at if late < period else now) + period
 
-    def _advance(self) -> None:
-        """One step of the loop, and the test set's score when the step ends an epoch."""
-        step = next(self._events)
+    def _advance(self) -> bool:
+        """One step of the loop, and the test set's score when the step ends an epoch; or,
+        before the first step, a chunk of the training set's digits in many hands. True if a
+        step was made."""
+        step = next(self._events, None)  # None: a reset or close interrupted the loop
+        if not isinstance(step, Step):
+            if isinstance(step, Synthesized):
+                with self._cond:
+                    self._synthesized = (step.made, step.total)
+            return False
         # In slow motion every step's weights are published with its record, so that a
         # snapshot never shows the new step's cost beside the weights of the step before.
         copy = None if self._pace is None else self._network.copy()
         with self._cond:
+            self._synthesized = None
             if copy is not None:
                 self._published, self._published_at = copy, time.monotonic()
                 self._published_step = self._history.count + 1
@@ -517,6 +532,7 @@ class Trainer:
             self._diagnose()
         if time.monotonic() - self._published_at >= SNAPSHOT_INTERVAL_S:
             self._publish()
+        return True
 
     def _diagnose(self) -> None:
         """Diagnose the run so far (on the worker, between steps: the network holds still)."""

@@ -28,6 +28,7 @@ class Change(enum.Flag):
     TRAINING = enum.auto()  # started, paused or stopped by itself
     DIAGNOSIS = enum.auto()  # the run's findings were made anew
     MY_DIGITS = enum.auto()  # another number of my digits is held out to be measured
+    SYNTHESIS = enum.auto()  # more digits in many hands made for the training set
 
 
 @dataclass(frozen=True)
@@ -64,4 +65,6 @@ class Frame:
             change |= Change.DIAGNOSIS
         if now.mine_held_out != then.mine_held_out:
             change |= Change.MY_DIGITS
+        if now.synthesized != then.synthesized:
+            change |= Change.SYNTHESIS
         return change

@@ -12,7 +12,7 @@ from digitpad.core.augment import (
 from digitpad.core.preprocess import center_of_mass
 
 NO_CHANGE = dict(max_rotation=0, max_scale_change=0, max_shear=0, max_shift=0, max_elastic=0,
-                 max_stroke_change=0)
+                 max_stroke_change=0, reink_share=0)
 
 
 def digits(n: int, seed: int = 0) -> np.ndarray:

@@ -11,7 +11,7 @@ from digitpad.core.errors import DivergedError
 from digitpad.core.evaluation import evaluate
 from digitpad.core.network import Network
 from digitpad.core.settings import Settings
-from digitpad.core.sgd import SGD, Epoch, Step
+from digitpad.core.sgd import SGD, Epoch, Step, Synthesized
 
 SETTINGS = Settings(hidden=(16,), lr=0.5, batch=50)  # 600 training digits: 12 steps an epoch
 
@@ -105,7 +105,7 @@ def test_synthesized_digits_make_up_their_share_of_every_epoch(small_mnist):
     mixed = replace(SETTINGS, synthetic=0.2, batch=750)  # 600 MNIST + 150 in many hands
     network = mixed.new_network()
     sgd = SGD(network, small_mnist, mixed, seed=2)
-    events = list(islice(sgd, 4))
+    events = [e for e in islice(sgd, 5) if not isinstance(e, Synthesized)][:4]  # 150: a chunk
     assert [type(e) for e in events] == [Step, Epoch, Step, Epoch]
     assert events[0].total == 750 and events[0].examples == 750
     # The step learned from all 750: the labels it used include the synthesized ones.
@@ -115,10 +115,41 @@ def test_synthesized_digits_make_up_their_share_of_every_epoch(small_mnist):
     assert events[1].test.confusion.sum() == len(small_mnist.test_labels)  # tested on MNIST
 
 
+def test_the_digits_in_many_hands_are_made_in_chunks_before_the_first_step(
+        small_mnist, monkeypatch):
+    from digitpad.core import hands
+
+    monkeypatch.setattr(hands, "CHUNK", 40)
+    monkeypatch.setattr(hands, "_last_made", {})
+    mixed = replace(SETTINGS, synthetic=0.25)  # 600 MNIST + 200 in many hands
+    events = list(islice(SGD(mixed.new_network(), small_mnist, mixed, seed=3), 6))
+    assert events[:5] == [Synthesized(made, 200) for made in (40, 80, 120, 160, 200)]
+    assert isinstance(events[5], Step) and events[5].total == 800
+    # A new loop on the same digits (a reset in the app) does not make them again.
+    again = SGD(mixed.new_network(), small_mnist, mixed, seed=3)
+    assert isinstance(next(iter(again)), Step)
+    np.testing.assert_array_equal(again._training.train_images[600:],
+                                  hands.synthetic_images(200, seed=3)[0])
+
+
+def test_a_loop_left_while_synthesizing_goes_on_where_it_stopped(small_mnist, monkeypatch):
+    from digitpad.core import hands
+
+    monkeypatch.setattr(hands, "CHUNK", 50)
+    monkeypatch.setattr(hands, "_last_made", {})
+    mixed = replace(SETTINGS, synthetic=0.25)
+    sgd = SGD(mixed.new_network(), small_mnist, mixed)
+    assert next(iter(sgd)) == Synthesized(50, 200)  # the caller stops asking here
+    later = list(islice(sgd, 4))  # and iterates again (as the trainer does after a failure)
+    assert later[:3] == [Synthesized(made, 200) for made in (100, 150, 200)]
+    assert isinstance(later[3], Step) and later[3].number == 1 and later[3].total == 800
+
+
 def test_an_interrupt_while_synthesizing_ends_the_loop_before_any_step(small_mnist, monkeypatch):
     from digitpad.core import hands
 
     monkeypatch.setattr(hands, "CHUNK", 10)
+    monkeypatch.setattr(hands, "_last_made", {})
     sgd = SGD(SETTINGS.new_network(), small_mnist, replace(SETTINGS, synthetic=0.25))
     rendered = []
     real_render = hands.render
@@ -130,5 +161,5 @@ def test_an_interrupt_while_synthesizing_ends_the_loop_before_any_step(small_mni
         return real_render(digits)
 
     monkeypatch.setattr(hands, "render", render)
-    assert list(sgd) == []
+    assert list(sgd) == [Synthesized(10, 200), Synthesized(20, 200)]
     assert rendered == [10, 10]

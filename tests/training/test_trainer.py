@@ -277,3 +277,67 @@ def test_the_trainer_publishes_its_diagnosis_of_the_run(small_mnist):
         assert trainer.snapshot().findings == ()  # a new run starts with a clean bill
     finally:
         trainer.close()
+
+
+# ---- the digits in many hands, made before the first step -------------------------------------
+
+HANDS = replace(SETTINGS, synthetic=0.25)  # 600 MNIST digits + 200 in many hands: 8 chunks
+
+
+@pytest.fixture
+def hands_trainer(small_mnist, hands_gate):
+    t = Trainer(Network((784, 16, 10)), small_mnist, HANDS)
+    yield t
+    hands_gate.let_through(1000)
+    t.close()
+
+
+def test_start_makes_the_digits_first_and_the_snapshot_says_how_far(hands_trainer, hands_gate):
+    hands_trainer.start()
+    hands_gate.let_through(2)
+    wait_until(lambda: hands_trainer.snapshot().synthesized == (50, 200))
+    assert hands_trainer.steps == 0
+    hands_gate.let_through(6)
+    wait_until(lambda: hands_trainer.steps >= 1)
+    snapshot = hands_trainer.snapshot()
+    assert snapshot.synthesized is None and hands_gate.rendered == 8
+    assert snapshot.epoch_fraction == pytest.approx(snapshot.steps * 50 / 800)
+
+
+def test_a_pause_while_making_them_holds_and_start_goes_on_from_there(hands_trainer, hands_gate):
+    hands_trainer.start()
+    hands_gate.let_through(3)
+    wait_until(lambda: hands_trainer.snapshot().synthesized == (75, 200))
+    hands_trainer.pause()  # the worker waits in the fourth chunk: it ends it, then holds
+    hands_gate.let_through(1)
+    assert hands_trainer.wait_idle(DEADLINE_S)
+    assert hands_trainer.snapshot().synthesized == (100, 200) and hands_gate.rendered == 4
+    hands_trainer.start()
+    hands_gate.let_through(4)
+    wait_until(lambda: hands_trainer.steps >= 1)
+    assert hands_gate.rendered == 8  # four more, not eight again
+
+
+def test_one_step_asked_for_while_making_them_is_one_step_once_they_are_made(
+        hands_trainer, hands_gate):
+    hands_trainer.step()
+    hands_gate.let_through(8)
+    assert hands_trainer.wait_idle(DEADLINE_S)
+    assert hands_trainer.steps == 1 and hands_trainer.snapshot().synthesized is None
+
+
+def test_reset_and_close_while_making_them_wait_for_one_chunk_only(hands_trainer, hands_gate):
+    hands_trainer.start()
+    hands_gate.let_through(1)
+    wait_until(lambda: hands_trainer.snapshot().synthesized == (25, 200))
+    # The worker waits in the second chunk; the reset's interrupt lets that one through and no
+    # more: a reset that waited for all eight would never return.
+    hands_trainer.reset(Network((784, 16, 10)))
+    assert hands_gate.rendered == 2
+    assert hands_trainer.snapshot().synthesized is None and hands_trainer.steps == 0
+    hands_trainer.start()  # the set was not finished: it is made anew, from the start
+    hands_gate.let_through(1)
+    wait_until(lambda: hands_trainer.snapshot().synthesized == (25, 200))
+    hands_trainer.close()
+    assert hands_gate.rendered == 4
+    assert not hands_trainer._worker.is_alive()
