@@ -2,6 +2,7 @@
 
     python scripts/screenshot.py [--output docs/screenshot.png] [--seconds 6] [--size 1360x860]
                                  [--dark] [--tab N] [--target D] [--alone D] [--failing]
+                                 [--pace STEPS [--act forward|backward|weights]]
 
 The README's pictures:
     python scripts/screenshot.py
@@ -11,6 +12,7 @@ The README's pictures:
     python scripts/screenshot.py --failing --output docs/screenshot-diagnosis.png
     python scripts/screenshot.py --tab 2 --learn --output /tmp/learn.png   # Learn this digit
     python scripts/screenshot.py --tab 4 --cell 4,9 --output docs/screenshot-mistakes.png
+    python scripts/screenshot.py --tab 6 --pace 1 --act backward --output docs/screenshot-slow.png
     python scripts/screenshot.py --runs --seconds 20 --output docs/screenshot-runs.png
 
 Runs offscreen (no display needed): loads the bundled MNIST, trains the video's network for a
@@ -51,6 +53,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--cell", metavar="TRUE,ANSWER",
                         help="after the first epoch, click this cell of the confusion matrix "
                              "and its first test digit, then show --tab")
+    parser.add_argument("--pace", type=float, choices=(100, 10, 1),
+                        help="after drawing, slow training down to this many steps a second")
+    parser.add_argument("--act", choices=("forward", "backward", "weights"),
+                        help="with --pace 1 on the network tab: grab while the step plays this")
     parser.add_argument("--runs", action="store_true",
                         help="two runs side by side: --seconds with batches of 100, then Reset "
                              "and as long with the full set, on the seconds axis")
@@ -179,6 +185,14 @@ def main() -> int:
         open_cell(window, args.cell, run_for)
         window.inspectors.setCurrentIndex(args.tab - 1)
         run_for(0.5)
+    if args.pace is not None:
+        window.controls.pace_selector.set_pace(args.pace)  # as if chosen: it applies at once
+        view = window.findChild(QWidget, "networkView")
+        deadline = time.monotonic() + 30
+        while args.act and time.monotonic() < deadline and not (
+                view.animation.phase == args.act and view.animation.layer in (0, 2)):
+            app.processEvents()
+        run_for(0.01 if args.act else 2.0)
     if args.learn:
         window.run.toggle_training()
         run_for(0.5)

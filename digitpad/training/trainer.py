@@ -1,15 +1,16 @@
 """Mini-batch SGD on a worker thread, with what it has done published for the GUI to read.
 
-The loop itself is core.sgd's; the trainer runs it a step at a time. The GUI thread never runs
-a training step. Controls reach the worker through a few fields
-guarded by one condition variable and read between steps; results come back as a Snapshot
-whose arrays are views into preallocated histories (written once, never changed), so reading
-one costs the GUI almost nothing however fast the worker goes.
+The loop itself is core.sgd's; the trainer runs it a step at a time, as fast as it can or at a
+pace (slow motion: set_pace). The GUI thread never runs a training step. Controls reach the
+worker through a few fields guarded by one condition variable and read between steps; results
+come back as a Snapshot whose arrays are views into preallocated histories (written once, never
+changed), so reading one costs the GUI almost nothing however fast the worker goes.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -215,6 +216,9 @@ class Trainer:
         self._pending_steps = 0
         self._busy = False
         self._closed = False
+        self._pace: float | None = None  # steps a second at most while running (None: no limit)
+        self._wait_until_seen = False  # each step waits until snapshot() handed out the last
+        self._seen_step = 0  # the newest step whose weights snapshot() has handed out
         self._data: Mnist | None = None
         self._mine: tuple[Samples, Samples] | None = None
         self._install(network)
@@ -255,8 +259,16 @@ class Trainer:
     def data(self) -> Mnist | None:
         return self._data
 
+    @property
+    def pace(self) -> float | None:
+        """The most steps a second training takes (None: as many as it can)."""
+        return self._pace
+
     def snapshot(self) -> Snapshot:
         with self._cond:
+            if self._wait_until_seen and self._seen_step != self._published_step:
+                self._seen_step = self._published_step
+                self._cond.notify_all()  # the worker may be waiting for this step to be seen
             costs, norms = self._history.recorded()
             examples, seconds = self._history.clock()
             return Snapshot(
@@ -301,6 +313,22 @@ class Trainer:
         next step on. The other settings describe the whole run: they change with reset()."""
         with self._cond:
             self._settings = self._settings.with_step_settings_of(settings)
+
+    def set_pace(self, steps_per_second: float | None, wait_until_seen: bool = False) -> None:
+        """Take at most `steps_per_second` steps a second while running (None: full speed),
+        from now on: a step already waited for is rescheduled. At a pace every step's weights
+        are published with it; with `wait_until_seen` the next step also waits until snapshot()
+        has handed them out, so a window that shows each snapshot shows every step. The worker
+        waits on the condition, never busily: pause, Step, reset and close reach it at once."""
+        if steps_per_second is not None and not steps_per_second > 0:
+            raise ValueError(f"a pace is a positive number of steps a second: {steps_per_second}")
+        with self._cond:
+            self._pace = steps_per_second
+            self._wait_until_seen = wait_until_seen and steps_per_second is not None
+            self._seen_step = self._history.count  # the steps so far count as seen
+            if steps_per_second is not None:
+                self._next_step_at = self._last_step_at + 1 / steps_per_second
+            self._cond.notify_all()
 
     def start(self) -> None:
         with self._cond:
@@ -407,6 +435,8 @@ class Trainer:
         self._findings: tuple[Finding, ...] = ()
         self._synthesized: tuple[int, int] | None = None
         self._diagnosis_due = time.monotonic() + DIAGNOSIS_INTERVAL_S
+        self._last_step_at = self._next_step_at = -math.inf  # paced: the first step goes at once
+        self._seen_step = self._history.count  # a restored run's steps count as seen
         self._start_loop()
 
     def _start_loop(self) -> None:
@@ -428,10 +458,10 @@ class Trainer:
         with threadpool_limits(limits=1, user_api="blas"):
             while True:
                 with self._cond:
-                    while not self._closed and not (self._running or self._pending_steps):
-                        self._cond.wait()
+                    self._wait_for_next_step()
                     if self._closed:
                         return
+                    paced = self._pace is not None and not self._pending_steps
                     self._busy = True
                     self._sgd.settings = self._settings
                     failed_step = self._history.count + 1
@@ -444,10 +474,37 @@ class Trainer:
                     with self._cond:
                         if stepped and self._pending_steps:  # a chunk of digits is no step
                             self._pending_steps -= 1
+                        elif stepped and paced and self._pace is not None:
+                            self._schedule_next_step()
                         if not (self._running or self._pending_steps):
                             self._publish_if_behind()  # stopping: the newest weights for the GUI
                         self._busy = False
                         self._cond.notify_all()
+
+    def _wait_for_next_step(self) -> None:
+        """Under the lock: wait until closed, or a step is asked for (Step), or training runs
+        and, at a pace, the next step is due and the last one has been seen if it must be."""
+        while not self._closed and not self._pending_steps:
+            if not self._running:
+                self._cond.wait()
+            elif self._pace is None:  # full speed: not even a look at the clock
+                return
+            elif self._wait_until_seen and self._seen_step < self._history.count:
+                self._cond.wait()  # snapshot() wakes us
+            else:
+                wait = self._next_step_at - time.monotonic()
+                if wait <= 0:
+                    return
+                self._cond.wait(wait)  # a control (pause, a new pace, close) wakes us earlier
+
+    def _schedule_next_step(self) -> None:
+        """Under the lock, as a paced step ends: when the next one is due. On a fixed clock (one
+        period after this one was due), so waking up late does not add up; but a step that ends
+        more than a period late (after a pause, or a slow step) starts the clock anew."""
+        now, period = time.monotonic(), 1 / self._pace
+        late = now - self._next_step_at
+        self._last_step_at = now
+        self._next_step_at = (self._next_step_at if late < period else now) + period
 
     def _advance(self) -> bool:
         """One step of the loop, and the test set's score when the step ends an epoch; or,
@@ -459,8 +516,14 @@ class Trainer:
                 with self._cond:
                     self._synthesized = (step.made, step.total)
             return False
+        # In slow motion every step's weights are published with its record, so that a
+        # snapshot never shows the new step's cost beside the weights of the step before.
+        copy = None if self._pace is None else self._network.copy()
         with self._cond:
             self._synthesized = None
+            if copy is not None:
+                self._published, self._published_at = copy, time.monotonic()
+                self._published_step = self._history.count + 1
             self._history.append(step.cost, step.grad_norms, step.examples, step.seconds)
             self._epoch = step.epoch if step.ends_epoch else step.epoch - 1  # completed ones
             self._epoch_fraction = 0.0 if step.ends_epoch else step.done / step.total

@@ -41,6 +41,7 @@ class Frame:
     run: int  # counts the networks trained so far: a new run has a history of its own
     drawing: int  # counts the drawings begun: it goes up whenever the canvas is cleared
     changed: Change = Change.NONE  # since the frame this receiver was handed before
+    pace: float | None = None  # slow motion: the most steps a second training takes (None: full)
 
     def changes_since(self, before: Frame | None) -> Change:
         """What differs from `before` (everything, when there was none)."""

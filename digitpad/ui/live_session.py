@@ -31,6 +31,9 @@ FPS = 1000 / FRAME_MS
 # second (6 while the pen is down: the pen, the cells and the prediction need the time then), the
 # weight pictures 2. A drawn digit is predicted anew at once; with newer weights, at 10 Hz.
 REPREDICT_HZ = 10.0
+# Slow motion (set_pace): every receiver is handed every frame; at this many steps a second or
+# fewer, each step also waits until a frame has shown it, so every view shows every step.
+EVERY_STEP_SHOWN_UP_TO = 10.0
 
 
 class Drawing(Protocol):
@@ -65,6 +68,7 @@ class LiveSession(QObject):
         self._shown_error: str | None = None
         # What the network went through before this run: its model file's story, if opened.
         self.story_before: ModelStory = NEW_NETWORK
+        self._pace: float | None = None
         self.frame = self._make_frame()  # the newest frame
         drawing.changed.connect(self._drawing_changed)
 
@@ -89,6 +93,21 @@ class LiveSession(QObject):
         for receiver in self._receivers:
             if receiver.show == show:
                 receiver.deliver(self.frame)
+
+    # ---- slow motion ------------------------------------------------------------------------
+
+    @property
+    def pace(self) -> float | None:
+        return self._pace
+
+    def set_pace(self, steps_per_second: float | None) -> None:
+        """Train at most `steps_per_second` steps a second (None: full speed), from now on.
+        Slowed down, every receiver is handed every frame in which something changed (while
+        the pen is up), and up to EVERY_STEP_SHOWN_UP_TO steps a second every step has a frame
+        of its own."""
+        self._pace = steps_per_second
+        self.trainer.set_pace(steps_per_second, wait_until_seen=steps_per_second is not None
+                              and steps_per_second <= EVERY_STEP_SHOWN_UP_TO)
 
     # ---- the network ------------------------------------------------------------------------
 
@@ -168,16 +187,19 @@ class LiveSession(QObject):
         """One frame: read the trainer, predict the drawing if due, hand out the frame."""
         self._tick += 1
         snapshot = self.trainer.snapshot()
-        running = snapshot.is_running
+        # Slowed down, every frame goes to everyone, as it does while paused; but while the pen
+        # is down each receiver keeps its own rate, so that the pen keeps its pace.
+        slowed = self._pace is not None and not self._drawing.pen_down
+        every_frame = not snapshot.is_running or slowed
         newer = snapshot.network is not self._network
-        if self._drawing_dirty or (newer and (not running or self._tick % _every(REPREDICT_HZ)
+        if self._drawing_dirty or (newer and (every_frame or self._tick % _every(REPREDICT_HZ)
                                               == 0)):
             self._network = snapshot.network
             self._predict()
         self.frame = self._make_frame(snapshot)
         pen_down = self.frame.pen_down
         for receiver in self._receivers:
-            if not running or self._tick % receiver.every(pen_down) == 0:
+            if every_frame or self._tick % receiver.every(pen_down) == 0:
                 receiver.deliver(self.frame)
         if snapshot.error and snapshot.error != self._shown_error:
             self.training_stopped.emit(snapshot.error, snapshot.diverged)
@@ -199,7 +221,7 @@ class LiveSession(QObject):
     def _make_frame(self, snapshot: Snapshot | None = None) -> Frame:
         return Frame(snapshot=snapshot or self.trainer.snapshot(), network=self._network,
                      seen=self._seen, outputs=self._outputs, pen_down=self._drawing.pen_down,
-                     run=self._run, drawing=self._drawings)
+                     run=self._run, drawing=self._drawings, pace=self._pace)
 
 
 @dataclasses.dataclass

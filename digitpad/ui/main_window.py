@@ -38,6 +38,7 @@ from digitpad.ui.model_files import ModelFiles
 from digitpad.ui.my_digits_feed import MyDigitsFeed
 from digitpad.ui.my_digits_store import MyDigitsStore
 from digitpad.ui.my_digits_view import MyDigitsView
+from digitpad.ui.pace_selector import connect_pace
 from digitpad.ui.plot_panel import PlotPanel
 from digitpad.ui.run_control import RunControl
 from digitpad.ui.session_keeper import SessionKeeper
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.my_digits_store.open_at_start()
         self.my_digits_feed = MyDigitsFeed(self.trainer, self.controls.data_choice, self)
         self.gradient_plot.set_measure(read(settings, GRADIENT_MEASURE_KEY, "per_weight"))
+        connect_pace(self.controls.pace_selector, self.session, settings)
         remember_cost_axis(self.cost_plot.axis_selector, settings)
 
         session = self.session

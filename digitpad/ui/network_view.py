@@ -7,7 +7,8 @@ it, blue where they hold it back, wider the more they add. Hover a neuron for it
 bias (and, in layer 1, the picture of its weights); click it to make its connections stand out.
 
 All geometry, colours and pens are made when a new picture comes or the widget is resized;
-paintEvent only draws them.
+paintEvent only draws them. In slow motion, at 1 step a second, each training step is played
+(ui/step_animation.py): the forward pass, the wishes travelling back, then the new weights.
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ from digitpad.core.network_picture import NetworkPicture, network_picture
 from digitpad.ui import theme
 from digitpad.ui.frame import Change, Frame
 from digitpad.ui.inspector import InspectorView, cannot_show
+from digitpad.ui.step_animation import (
+    PLAYED_UP_TO,
+    WEIGHTS,
+    StepAnimation,
+    neuron_wishes,
+    wish_pens,
+)
 from digitpad.ui.tooltips import show_tooltip_for_part
 
 PLACEHOLDER = "Draw a digit: this view lights up the network with it"
@@ -66,12 +74,46 @@ class NetworkView(InspectorView):
         self._input_image: QImage | None = None
         self._fills: list[list[QColor]] = []
         self._geometry: _Geometry | None = None
+        self.animation = StepAnimation(self)  # slow motion: the step being played
+        self.animation.changed.connect(self._act_changed)
+        self.animation.finished.connect(self.update)
+        self._after: Network | None = None  # the weights after the step being played
+        self._wish_pens: list[list[QPen]] = []
+        self._step = 0
 
     # ---- input ------------------------------------------------------------------------------
 
     def show_frame(self, frame: Frame) -> None:
-        if frame.changed & (Change.WEIGHTS | Change.DRAWING | Change.RUN):
+        if not frame.changed & (Change.WEIGHTS | Change.DRAWING | Change.RUN):
+            return
+        if self._plays(frame):
+            self._play_step(frame.network, frame.snapshot.steps)
+        else:
+            self.animation.stop()
             self.show_example(frame.network, frame.seen)
+
+    def _plays(self, frame: Frame) -> bool:
+        """Whether to play this frame's new step: slowed down enough, a step on the same run
+        and drawing, and a picture on screen to play it on."""
+        return (frame.pace is not None and frame.pace <= PLAYED_UP_TO and self.isVisible()
+                and frame.changed & Change.STEPS
+                and not frame.changed & (Change.DRAWING | Change.NEW_DRAWING | Change.RUN)
+                and self.picture() is not None)
+
+    def _play_step(self, after: Network, step: int) -> None:
+        """Play the step from the weights shown now to `after`: forward, backward, weights."""
+        if self.animation.playing:  # the step before is not over: show its end first
+            self.show_example(self._after, self._image)
+            self.ensure_current()
+        self._after, self._step = after, step
+        self._wish_pens = wish_pens(neuron_wishes(self._network, self._image),
+                                    self._picture.shown, self.palette())
+        self.animation.play(len(after.sizes) - 1)
+
+    def _act_changed(self, phase: str, layer: int) -> None:
+        if phase == WEIGHTS:
+            self.show_example(self._after, self._image)
+        self.update()
 
     def show_example(self, network: Network | None, image: np.ndarray | None) -> None:
         """Show `network` lit by `image` ((28, 28) in [0, 1]; None: an empty canvas)."""
@@ -294,7 +336,10 @@ class NetworkView(InspectorView):
         painter.drawRect(geometry.image_rect)
         selected = self._selected
         # Over the input too: the lines into layer 1 start at the pixels they come from.
+        playing = self.animation
         for line, pen, l, i, j in geometry.links:
+            if not playing.lit(l):
+                continue  # the forward pass has not come this far yet
             if selected is not None and (l, j) != selected and (l - 1, i) != selected:
                 faded = QPen(pen)
                 faded.setColor(theme.text_color(palette, 25))
@@ -305,11 +350,19 @@ class NetworkView(InspectorView):
         r = geometry.radius
         rim = QPen(theme.text_color(palette, 110), 1)
         mark = QPen(theme.warning_color(palette), 2.5)
+        unlit = palette.color(QPalette.ColorRole.Base)
+        not_yet = QPen(theme.text_color(palette, 45), 1, Qt.PenStyle.DashLine)
         for l, (centres, fills) in enumerate(zip(geometry.centres, self._fills), start=1):
             shown = self._picture.shown[l]
+            wishing, lit = playing.wishing(l), playing.lit(l)
             for k, (centre, fill) in enumerate(zip(centres, fills)):
-                painter.setPen(mark if selected == (l, int(shown[k])) else rim)
-                painter.setBrush(fill)
+                if wishing:
+                    painter.setPen(self._wish_pens[l - 1][k])
+                elif not lit:
+                    painter.setPen(not_yet)  # not reached yet, rather than an activation of 0
+                else:
+                    painter.setPen(mark if selected == (l, int(shown[k])) else rim)
+                painter.setBrush(fill if lit else unlit)
                 painter.drawEllipse(centre, r, r)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(theme.text_color(palette, 200))
@@ -321,7 +374,8 @@ class NetworkView(InspectorView):
             painter.drawText(rect, centre_flags if "\n" in text or ":" in text else
                              int(Qt.AlignmentFlag.AlignVCenter), text)
         painter.setPen(theme.text_color(palette, 170))
-        painter.drawText(geometry.caption, int(Qt.TextFlag.TextWordWrap), self._caption_text())
+        caption = playing.words(self._step) if playing.playing else self._caption_text()
+        painter.drawText(geometry.caption, int(Qt.TextFlag.TextWordWrap), caption)
         painter.end()
 
 

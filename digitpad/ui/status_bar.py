@@ -8,12 +8,14 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from digitpad.training.trainer import Snapshot
 from digitpad.ui.frame import Change, Frame
+from digitpad.ui.pace_selector import pace_words
 
 TIPS = {
     "epoch": "Epochs: complete passes over all 60,000 training digits "
              "(and how far into the current one).",
     "step": "Steps: mini-batches trained on so far; each one is one nudge to every weight.",
-    "speed": "Training speed: training digits processed per second.",
+    "speed": "Training speed: training digits processed per second (or the pace chosen, when "
+             "training is slowed down).",
     "accuracy": "Share of the 10,000 test digits (never trained on) that the network "
                 "got right, measured after each epoch.",
     "mine": "Your handwriting: share of the held-out part of my digits (one drawing in five "
@@ -26,7 +28,7 @@ SYNTHESIS_TIP = ("Digits drawn from pen strokes in many hands (a 1 with a flag, 
 # Each label is as wide as its widest text: changing numbers neither jiggle the bar nor make it
 # lay itself out again.
 WIDEST = {"epoch": "Epoch 888 · 88%", "step": "Step 8,888,888",
-          "speed": "888,000 examples/s", "accuracy": "Test accuracy: after epoch 1",
+          "speed": "slowed: 100 steps/s", "accuracy": "Test accuracy: after epoch 1",
           "mine": "Your handwriting: after the next epoch"}
 
 
@@ -93,13 +95,21 @@ class StatusBar(QStatusBar):
         texts = {
             "epoch": epoch,
             "step": f"Step {snapshot.steps:,}",
-            "speed": f"{_round(speed):,} examples/s" if speed else idle,
+            "speed": _speed_words(speed, frame.pace, idle),
             "accuracy": accuracy,
             "mine": handwriting(snapshot),
         }
         for key, text in texts.items():
             if self.labels[key].text() != text:  # relayout only when a label changes
                 self.labels[key].setText(text)
+
+
+def _speed_words(examples_per_second: float, pace: float | None, idle: str) -> str:
+    if not examples_per_second:
+        return idle
+    if pace is not None:  # the speed of a step alone would say nothing of the waits between
+        return f"slowed: {pace_words(pace)}"
+    return f"{_round(examples_per_second):,} examples/s"
 
 
 def handwriting(snapshot: Snapshot) -> str:

@@ -44,6 +44,7 @@ from digitpad.core.settings import (
 from digitpad.ui import theme
 from digitpad.ui.data_choice import DataChoice
 from digitpad.ui.full_set_button import FullSetButton, with_button
+from digitpad.ui.pace_selector import PaceSelector
 from digitpad.ui.training_settings import (
     describe_network,
     same_as_shown,
@@ -150,6 +151,12 @@ class TrainingControls(QWidget):
         grid.addWidget(self.start_pause_button, 0, 0, 1, 2)
         grid.addWidget(self.step_button, 1, 0)
         grid.addWidget(self.reset_button, 1, 1)
+        self.pace_selector = PaceSelector()  # the window connects it (pace_selector.py)
+        pace_label = QLabel("Pac&e")
+        pace_label.setBuddy(self.pace_selector)
+        pace_label.setToolTip(self.pace_selector.toolTip())
+        grid.addWidget(pace_label, 2, 0)
+        grid.addWidget(self.pace_selector, 2, 1)
 
         self.preset_combo = QComboBox()
         self.preset_combo.setObjectName("presetCombo")
@@ -170,14 +177,14 @@ class TrainingControls(QWidget):
         self.preset_combo.activated.connect(self._preset_chosen)
         preset_label = QLabel("&Preset")
         preset_label.setBuddy(self.preset_combo)
-        grid.addWidget(preset_label, 2, 0, 1, 2)
-        grid.addWidget(self.preset_combo, 3, 0, 1, 2)
+        grid.addWidget(preset_label, 3, 0, 1, 2)
+        grid.addWidget(self.preset_combo, 4, 0, 1, 2)
 
         self.network_label = QLabel()
         self.network_label.setObjectName("networkDescription")
         self.network_label.setWordWrap(True)
         self.network_label.setToolTip("The network being trained now.")
-        grid.addWidget(self.network_label, 4, 0, 1, 2)
+        grid.addWidget(self.network_label, 5, 0, 1, 2)
         return box
 
     def _run_button(self, text: str, name: str, icon: QStyle.StandardPixmap,
