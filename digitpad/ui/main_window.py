@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
         if self._help_dialog is not None:
             self._help_dialog.close()
         self.run.close()
+        self.my_digits_feed.close()
         self.my_digits_store.close()
         self.my_digits_view.close_store()
         super().closeEvent(event)

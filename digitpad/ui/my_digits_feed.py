@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from digitpad.core.errors import DigitpadError
@@ -37,17 +37,12 @@ class MyDigitsFeed(QObject):
         self._watcher = threading.Thread(target=self._watch, name="digitpad-my-digits",
                                          daemon=True)
         self._watcher.start()
-        window.installEventFilter(self)
 
     def close(self) -> None:
-        """Stop watching (waits for a read under way to end)."""
+        """Stop watching (waits for a read under way to end). The window calls it once it is
+        really closing: a person who chooses to stay keeps a fed trainer."""
         self._stop.set()
         self._watcher.join()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Close:
-            self.close()
-        return False
 
     def _show_counts(self, train: int, held_out: int) -> None:
         # One slot, not two: two queued slots of a signal from another thread may run in two

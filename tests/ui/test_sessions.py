@@ -3,6 +3,7 @@ and started afresh from the Training menu, and calm about every kind of bad file
 
 import os
 import subprocess
+import threading
 
 import numpy as np
 import pytest
@@ -273,6 +274,10 @@ def test_a_link_to_nowhere_is_set_aside(qtbot, small_mnist, tmp_path, isolated_d
     assert not (isolated_data_dir / "session.npz").is_symlink()
 
 
+def watching() -> list[str]:
+    return [thread.name for thread in threading.enumerate()]
+
+
 def pressing(button: str):
     return answering_message_boxes(press={"sessionNotSaved": button})
 
@@ -291,10 +296,12 @@ def test_a_full_disk_keeps_the_old_session_and_lets_you_stay(qtbot, small_mnist,
     assert "disk" in boxes[0].text.lower() or "space" in boxes[0].text.lower()
     assert window.isVisible()  # nothing lost: the network is still there to be saved
     assert (tiny_disk / "session.npz").read_bytes() == before
+    assert "digitpad-my-digits" in watching()  # staying keeps my digits fed to the trainer
 
     with pressing("Quit anyway") as boxes:
         window.close()
     assert len(boxes) == 1 and not window.isVisible()
+    assert "digitpad-my-digits" not in watching()
     assert (tiny_disk / "session.npz").read_bytes() == before
     assert not [p for p in os.listdir(tiny_disk) if p.endswith(".tmp")]
 
