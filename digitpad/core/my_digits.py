@@ -588,13 +588,33 @@ def _unreadable_reason(path: Path) -> str | None:
     return None
 
 
+class _Busy(Exception):
+    def __init__(self, error: sqlite3.Error) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def _try_connect(path: Path, wait_s: float | None) -> MyDigits | str:
     """The store at `path`, ready to use; or, for a damaged database, why it is damaged.
 
     Raises DataError for problems that are not damage (locked, read-only, a newer schema).
+    Some of SQLite's "busy" answers while another program creates the database or switches it
+    to WAL come back at once, not after the busy timeout: opening tries again until wait_s
+    has passed.
     """
+    wait_s = BUSY_TIMEOUT_S if wait_s is None else wait_s
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return _connect_once(path, wait_s)
+        except _Busy as busy:
+            if time.monotonic() >= deadline:
+                raise _error(path, "open my digits", busy.error, wait_s) from None
+            time.sleep(0.05)
+
+
+def _connect_once(path: Path, wait_s: float) -> MyDigits | str:
     try:
-        wait_s = BUSY_TIMEOUT_S if wait_s is None else wait_s
         db = sqlite3.connect(path, timeout=wait_s, isolation_level=None)
     except sqlite3.Error as e:
         raise _error(path, "open my digits", e, wait_s) from None
@@ -623,6 +643,8 @@ def _try_connect(path: Path, wait_s: float | None) -> MyDigits | str:
         db.close()
         if _is_damage(e):
             return f"{e}"
+        if _is_busy(e):
+            raise _Busy(e) from None
         raise _error(path, "open my digits", e, wait_s) from None
     return MyDigits(path, db, wait_s)
 
@@ -669,10 +691,14 @@ def _is_damage(e: sqlite3.Error) -> bool:
         and not name)
 
 
+def _is_busy(e: sqlite3.Error) -> bool:
+    return getattr(e, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
 def _error(path: Path, what: str, e: sqlite3.Error, wait_s: float) -> DataError:
     """A sentence for what went wrong in SQLite, naming the file."""
     name = getattr(e, "sqlite_errorname", "")
-    if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED"):
+    if _is_busy(e):
         reason = (f"the database is locked by another program (waited {wait_s:g} s); "
                   "try again in a moment")
     elif name.startswith("SQLITE_FULL"):
