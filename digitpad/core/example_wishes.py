@@ -38,6 +38,8 @@ class ExampleWishes:
     output_wishes: np.ndarray  # −δᴸ, (k,)
     hidden_wishes: list[np.ndarray]  # −δˡ of each hidden layer, first to last (of `output`
     #                                    alone if one is chosen)
+    hidden_totals: list[np.ndarray]  # −δˡ of all ten outputs together (= hidden_wishes with
+    #                                  all ten)
     shown: list[np.ndarray]  # per hidden layer: the neurons with the largest |δ| (ascending)
     guess: int  # the network's answer: argmax of the outputs
     target: int  # the digit the wishes are for
@@ -66,9 +68,11 @@ def example_wishes(network: Network, image: np.ndarray, target: int | None = Non
     y = np.eye(network.sizes[-1], dtype=network.dtype)[[target]]
     _, _, delta = output_layer(z_out, y, network.cost_name, network.output)
     delta_out = np.nan_to_num(np.asarray(delta[0], dtype=np.float64))
-    deltas = pass_back(network, activations,
-                       delta if output is None else one_output_alone(delta[0], output))
-    wishes = [np.nan_to_num(-np.asarray(d[0], dtype=np.float64)) for d in deltas]
+    if output is not None:  # the total and output j's part of it, passed back side by side
+        delta = np.vstack([delta, one_output_alone(delta[0], output)])
+    deltas = pass_back(network, activations, delta)
+    wishes = [np.nan_to_num(-np.asarray(d[-1], dtype=np.float64)) for d in deltas]
+    totals = [np.nan_to_num(-np.asarray(d[0], dtype=np.float64)) for d in deltas[:-1]]
     neuron = int(np.argmax(np.abs(wishes[0])))
     # One example, so ∂c/∂W¹ is xᵀδ¹: its column j is x·δ¹ⱼ, one value per pixel.
     nudge = np.asarray(image, dtype=np.float64) * wishes[0][neuron]
@@ -78,6 +82,7 @@ def example_wishes(network: Network, image: np.ndarray, target: int | None = Non
         outputs=np.nan_to_num(outputs),
         output_wishes=-delta_out,
         hidden_wishes=wishes[:-1],
+        hidden_totals=totals,
         shown=[largest(w, max_shown) for w in wishes[:-1]],
         guess=guess,
         target=target,

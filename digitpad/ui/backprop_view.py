@@ -321,8 +321,9 @@ class BackpropView(InspectorView):
             return np.rint(values * (1000.0 / scale)).astype(np.int32).tobytes()
 
         hidden = tuple(
-            (s.tobytes(), rounded(w[s], float(np.abs(w).max(initial=0.0)) or 1.0))
-            for w, s in zip(wishes.hidden_wishes, wishes.shown))
+            (s.tobytes(), rounded(w[s], float(np.abs(w).max(initial=0.0)) or 1.0),
+             rounded(t[s], float(np.abs(t).max(initial=0.0)) or 1.0))
+            for w, s, t in zip(wishes.hidden_wishes, wishes.shown, wishes.hidden_totals))
         biggest = float(np.abs(wishes.nudge).max(initial=0.0)) or 1.0
         ways = wishes.ways
         scale = ways.biggest or 1.0

@@ -19,7 +19,7 @@ from digitpad.ui.wish_bands import CaptionRow, HiddenBand
 from digitpad.ui.wish_bars import OUTPUT_TIP, OutputWishes
 
 ALL_TEN_NOTE = "Below: the sum of all ten outputs' wishes. Click a digit to see one alone."
-ALONE_NOTE = "Below: output {j}'s wishes alone. The ten of them add up to the total."
+ALONE_NOTE = "Below: what output {j} alone wants; faint behind it, the sum of all ten."
 ALL_TEN_TIP = ("Show what all ten outputs want together: the sum of their wishes, which is what\n"
                "backpropagation passes back. Each output's own wishes add up to it.")
 
@@ -33,6 +33,7 @@ class PassedBack(QWidget):
         line = self.fontMetrics().height()
         self.outputs = OutputWishes()
         self.outputs.digit_clicked.connect(self._digit_clicked)
+        self.outputs.all_asked.connect(lambda: self.output_chosen.emit(None))
         self._legend = QuietLabel(alpha=160, scale=0.88)
         output_row = CaptionRow(QLabel("output: what it wants (−∂c/∂z)"), self._legend,
                                 hide_when_narrow=True)
@@ -72,9 +73,10 @@ class PassedBack(QWidget):
                                 wishes.output)
         if len(self._bands) != len(wishes.hidden_wishes):
             self._make_bands(len(wishes.hidden_wishes))
-        for l, (band, values, shown) in enumerate(zip(self._bands, wishes.hidden_wishes,
-                                                       wishes.shown)):
-            band.show_layer(l, values, shown, wishes.neuron if l == 0 else None, wishes.output)
+        for l, (band, values, shown, total) in enumerate(zip(
+                self._bands, wishes.hidden_wishes, wishes.shown, wishes.hidden_totals)):
+            band.show_layer(l, values, shown, wishes.neuron if l == 0 else None, wishes.output,
+                            total)
         self.all_ten.setChecked(wishes.output is None)
         self._note.setText(ALL_TEN_NOTE if wishes.output is None else
                            ALONE_NOTE.format(j=wishes.output))

@@ -27,7 +27,8 @@ HIDDEN_TIP = (
 ALL_TEN_TIP = ("Shown: the sum of what all ten outputs want of this layer. Click an output digit\n"
                "above to see one output's wishes alone; the ten of them add up to this.")
 ALONE_TIP = ("Shown: what output {j} alone wants of this layer: only its wish, passed back.\n"
-             "The ten outputs' wishes add up to the total (\"all ten\").")
+             "The faint bars behind are the total, what all ten outputs want together: the ten\n"
+             "outputs' wishes add up to it (\"all ten\").")
 
 
 class CaptionRow(QWidget):
@@ -81,15 +82,15 @@ class HiddenBand:
             part.deleteLater()
 
     def show_layer(self, l: int, values: np.ndarray, shown: np.ndarray, marked: int | None,
-                   alone: int | None) -> None:
+                   alone: int | None, total: np.ndarray) -> None:
         """Layer l + 1's wishes `values`, of which `shown` get a bar; `marked` gets a caret;
-        `alone`: the output whose wishes alone they are (None: the sum of the ten)."""
+        `alone`: the output whose wishes alone they are (None: the sum of the ten, `total`)."""
         whose = "sum of the ten outputs' wishes" if alone is None else \
             f"what output {alone} alone wants"
         self._caption.setText(f"↓ layer {l + 1} ({len(values)}): {whose}")
         self._note.setText("" if len(shown) == len(values) else
                            f"{len(shown)} largest of {len(values)}")
-        self._bars.set_wishes(values, shown, marked)
+        self._bars.set_wishes(values, shown, marked, None if alone is None else total)
         tip = HIDDEN_TIP.format(layer=l + 1, count=len(values), here=superscript(l + 1),
                                 after=superscript(l + 2), more=MORE_WORD.capitalize(),
                                 less=LESS_WORD.capitalize(),

@@ -8,16 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetricsF,
-    QMouseEvent,
-    QPainter,
-    QPainterPath,
-    QPaintEvent,
-    QPen,
-)
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from digitpad.core.example_wishes import arrow_scale
@@ -32,8 +23,9 @@ OUTPUT_TIP = (
     "output that is already nearly right hardly asks for anything.\n"
     "With the cross-entropy cost the arrow ends exactly where the output should be: 1 for the\n"
     "right digit, 0 for the others.\n"
-    "Click a digit to see that output's wishes alone, passed back through the layers below, and\n"
-    "its three ways to change; click it again (or \"all ten\") for the sum of the ten."
+    "Click a digit (or, with this part focused, press its key) to see that output's wishes\n"
+    "alone, passed back through the layers below, and its three ways to change; click it again,\n"
+    "\"all ten\" or Esc for the sum of the ten."
 )
 
 
@@ -48,13 +40,16 @@ class OutputWishes(QWidget):
     from a towards a + k·wish), with the digits under them, the target in bold. A click on a
     digit's column says so (digit_clicked); the output shown alone stands out, the others fade."""
 
-    digit_clicked = Signal(int)
+    digit_clicked = Signal(int)  # a click on a digit's column, or its key
+    all_asked = Signal()  # Esc: all ten again
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("outputWishes")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # its digit keys choose, for keyboards
+        self.setAccessibleName("The ten outputs: press a digit to see its wishes alone")
         self._outputs = np.zeros(0)
         self._wishes = np.zeros(0)
         self._target = -1
@@ -77,12 +72,29 @@ class OutputWishes(QWidget):
         width = self.width() / max(1, len(self._outputs))
         return QRectF(digit * width, 0, width, self.height())
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+    def mouseReleaseEvent(self, event) -> None:  # noqa: ANN001 - Qt event
         digit = self.digit_at(event.position().x())
         if event.button() == Qt.MouseButton.LeftButton and digit is not None and \
                 self.rect().contains(event.position().toPoint()):
             self.digit_clicked.emit(digit)
         super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001 - Qt event
+        text = event.text()
+        if len(text) == 1 and text.isdigit() and int(text) < len(self._outputs):
+            self.digit_clicked.emit(int(text))
+        elif event.key() == Qt.Key.Key_Escape and self._alone is not None:
+            self.all_asked.emit()
+        else:
+            super().keyPressEvent(event)
+
+    def focusInEvent(self, event) -> None:  # noqa: ANN001 - Qt event
+        super().focusInEvent(event)
+        self.update()  # the focus frame
+
+    def focusOutEvent(self, event) -> None:  # noqa: ANN001 - Qt event
+        super().focusOutEvent(event)
+        self.update()
 
     def tooltip_at(self, pos: QPointF) -> str:
         digit = self.digit_at(pos.x())
@@ -143,13 +155,19 @@ class OutputWishes(QWidget):
             painter.setFont(bold if target else self.font())
             painter.setPen(more if target else theme.text_color(palette))
             painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), str(digit))
+        if self.hasFocus():  # where the digit keys go
+            painter.setPen(QPen(palette.highlight().color(), 1, Qt.PenStyle.DotLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
         painter.end()
 
 
 class HiddenWishes(QWidget):
     """One bar per shown neuron of a hidden layer: up (more active) or down (less active),
     scaled so the largest wish of the layer is full height. Optionally a caret under one
-    neuron with its name: the one whose weight nudge is drawn beside."""
+    neuron with its name: the one whose weight nudge is drawn beside; and, when the bars are
+    one output's wishes alone, the total of the ten as faint bars behind them (its part of it).
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -157,13 +175,21 @@ class HiddenWishes(QWidget):
         self._values = np.zeros(0)
         self._shown = np.zeros(0, int)
         self._marked: int | None = None
+        self._total: np.ndarray | None = None
 
-    def set_wishes(self, values: np.ndarray, shown: np.ndarray, marked: int | None) -> None:
-        """All −δ of the layer, the indices of those drawn, and the neuron to mark (or None)."""
+    def set_wishes(self, values: np.ndarray, shown: np.ndarray, marked: int | None,
+                   total: np.ndarray | None = None) -> None:
+        """All −δ of the layer, the indices of those drawn, the neuron to mark (or None), and
+        the total of the ten outputs' wishes when `values` are one output's alone (or None)."""
         if (marked is None) != (self._marked is None):
             self.updateGeometry()  # the marker's row comes or goes
-        self._values, self._shown, self._marked = values, shown, marked
+        self._values, self._shown, self._marked, self._total = values, shown, marked, total
         self.update()
+
+    def drawn(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """The wishes drawn, left to right, and the total behind them (or None)."""
+        shown = self._shown
+        return self._values[shown].copy(), None if self._total is None else self._total[shown]
 
     def sizeHint(self) -> QSize:
         return QSize(300, 60)
@@ -186,10 +212,15 @@ class HiddenWishes(QWidget):
         painter.drawLine(QPointF(bars.left(), mid), QPointF(bars.right(), mid))
         shown = self._shown
         if len(shown):
-            biggest = float(np.abs(self._values).max(initial=0.0)) or 1.0
+            biggest = float(np.abs(self._values).max(initial=0.0))
+            if self._total is not None:  # one scale for the part and the whole
+                biggest = max(biggest, float(np.abs(self._total[shown]).max(initial=0.0)))
+            biggest = biggest or 1.0
             slot = bars.width() / len(shown)
             width = max(1.0, min(slot * 0.7, QFontMetricsF(self.font()).height() * 0.7))
             half = bars.height() / 2
+            if self._total is not None:
+                self._paint_total(painter, self._total[shown] / biggest, slot, width, mid, half)
             up, down = [], []  # one drawRects call per colour, not one drawRect per bar
             for i, value in enumerate((self._values[shown] / biggest).tolist()):
                 height = abs(value) * half
@@ -208,6 +239,18 @@ class HiddenWishes(QWidget):
                 i = int(np.searchsorted(shown, self._marked))
                 self._paint_marker(painter, (i + 0.5) * slot, bars.bottom() + 1)
         painter.end()
+
+    def _paint_total(self, painter: QPainter, scaled: np.ndarray, slot: float, width: float,
+                     mid: float, half: float) -> None:
+        """The ten outputs' total, a little wider than the bars and faint: behind each bar of
+        one output's wish, the whole it is a part of."""
+        wide = min(slot * 0.95, width * 1.6)
+        rects = [QRectF((i + 0.5) * slot - wide / 2, mid - max(value, 0.0) * half, wide,
+                        max(abs(value) * half, 0.5))
+                 for i, value in enumerate(scaled.tolist())]
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.text_color(self.palette(), 45))
+        painter.drawRects(rects)
 
     def _paint_marker(self, painter: QPainter, x: float, y: float) -> None:
         """A caret under the marked neuron, and its name (counted from 1) beside it."""

@@ -41,6 +41,9 @@ def test_the_ten_outputs_wishes_add_up_to_the_whole_at_every_layer(net, target):
         np.testing.assert_allclose(parts.sum(axis=0), whole, rtol=1e-5, atol=1e-8)
         # Not the whole ten times over: each output wants something of its own.
         assert not np.allclose(parts[target], whole, rtol=1e-3, atol=1e-8)
+        # Each also carries the whole, to show the part against.
+        for wishes in alone:
+            np.testing.assert_allclose(wishes.hidden_totals[l], whole, rtol=1e-5, atol=1e-8)
 
     # The same, all ten at once: rows of δᴸ restricted to one output each, passed back.
     activations = net.activations(image.reshape(1, -1))

@@ -10,9 +10,9 @@ from digitpad.core import Network
 from digitpad.core.activations import ACTIVATIONS
 from digitpad.ui.backprop_view import BackpropView
 from digitpad.ui.three_ways import MAX_RANKED, RankedBars
-from digitpad.ui.wish_bars import OutputWishes
+from digitpad.ui.wish_bars import HiddenWishes, OutputWishes
 from tests.images import stroke_image
-from tests.ui.window_helpers import draw_seven, shown
+from tests.ui.window_helpers import draw_seven, focus, shown
 
 
 @pytest.fixture
@@ -31,6 +31,12 @@ def click_output(qtbot, view: BackpropView, digit: int) -> None:
     outputs = view.findChild(OutputWishes)
     qtbot.mouseClick(outputs, Qt.MouseButton.LeftButton,
                      pos=outputs.column(digit).center().toPoint())
+
+
+def layer_bars(view: BackpropView, l: int) -> HiddenWishes:
+    """The bars of hidden layer l + 1 (drawn last layer on top)."""
+    bars = sorted(view.findChildren(HiddenWishes), key=lambda w: w.mapTo(view, QPoint()).y())
+    return bars[::-1][l]
 
 
 def all_ten_button(view: BackpropView) -> QToolButton:
@@ -55,11 +61,17 @@ def test_clicking_an_output_digit_shows_its_wishes_alone_and_the_ten_add_up(qtbo
     for digit in range(10):
         click_output(qtbot, view, digit)
         assert view.output_alone() == digit and not all_ten_button(view).isChecked()
-        assert f"output {digit}'s wishes alone" in view.aloneness_note()
+        assert f"output {digit} alone" in view.aloneness_note()
+        assert "sum of all ten" in view.aloneness_note()  # and what it is a part of
         assert all(f"output {digit} alone" in c for c in view.layer_captions())
         # The output band still shows all ten arrows; only the layers below are output j's.
         np.testing.assert_allclose(view.output_wishes(), total[-1], rtol=1e-5, atol=1e-9)
         alone.append(view.hidden_wishes())
+        # Each layer draws output j's part with the total, faint, behind it.
+        for l, neurons in enumerate(view.shown_neurons()):
+            bars, behind = layer_bars(view, l).drawn()
+            np.testing.assert_allclose(bars, alone[-1][l][neurons], rtol=1e-12)
+            np.testing.assert_allclose(behind, total[l][neurons], rtol=1e-5, atol=1e-9)
 
     # Output j alone, straight from the formula: δᴸⱼ wⱼ ⊙ σ′ in the last hidden layer.
     a = net.activations(image.reshape(1, -1))[-2][0].astype(np.float64)
@@ -77,6 +89,7 @@ def test_clicking_an_output_digit_shows_its_wishes_alone_and_the_ten_add_up(qtbo
     assert "sum of all ten" in view.aloneness_note()
     for got, want in zip(view.hidden_wishes(), total[:-1]):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-9)
+    assert all(layer_bars(view, l).drawn()[1] is None for l in range(2))  # no part: no ghost
 
 
 def test_a_second_click_on_the_same_digit_shows_all_ten_again(qtbot, view, net):
@@ -201,3 +214,15 @@ def test_at_the_default_window_size_every_control_of_the_nudges_tab_is_in_sight(
     assert view.findChild(OutputWishes).height() >= 3 * view.fontMetrics().height()
     assert all(bars.height() >= view.fontMetrics().height()
                for bars in view.findChildren(RankedBars))
+
+
+def test_with_the_outputs_focused_a_digit_key_shows_that_output_alone(qtbot, view, net):
+    view.show_example(net, stroke_image())
+    band = view.findChild(OutputWishes)
+    focus(qtbot, band)
+    qtbot.keyClick(band, Qt.Key.Key_7)
+    assert view.output_alone() == 7 and "output 7" in view.aloneness_note()
+    qtbot.keyClick(band, Qt.Key.Key_2)
+    assert view.output_alone() == 2
+    qtbot.keyClick(band, Qt.Key.Key_Escape)
+    assert view.output_alone() is None and all_ten_button(view).isChecked()
