@@ -7,19 +7,14 @@ from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 from digitpad.app import create_window
 from digitpad.ui.step_animation import BACKWARD, FORWARD, WEIGHTS
 from tests.deadlines import DEADLINE_S
-from tests.ui.window_helpers import draw_seven, focus
+from tests.ui.window_helpers import choose_with_keys, draw_seven
 
 PACES = ["Full speed", "100 steps/s", "10 steps/s", "1 step/s"]
 
 
 def choose_pace(qtbot, window, text: str) -> None:
-    """Pick `text` in the pace control with the keyboard, as a person would."""
-    selector = window.findChild(QComboBox, "paceSelector")
-    focus(qtbot, selector)
-    qtbot.keyClick(selector, Qt.Key.Key_Home)
-    for _ in range(PACES.index(text)):
-        qtbot.keyClick(selector, Qt.Key.Key_Down)
-    assert selector.currentText() == text
+    assert window.findChild(QComboBox, "paceSelector").findText(text) == PACES.index(text)
+    choose_with_keys(qtbot, window.findChild(QComboBox, "paceSelector"), text)
 
 
 def click(qtbot, window, name: str) -> None:

@@ -15,7 +15,7 @@ from digitpad.ui.cost_plot import SMOOTHING, SMOOTHING_BATCH
 from digitpad.ui.earlier_runs import MAX_RUNS, POINTS
 from digitpad.ui.plot_data import MovingAverage
 from tests.deadlines import DEADLINE_S
-from tests.ui.window_helpers import focus
+from tests.ui.window_helpers import choose_with_keys, focus
 
 
 def points(curve: pg.PlotDataItem) -> int:
@@ -41,13 +41,7 @@ def steps(qtbot, window, count: int) -> None:
 
 
 def choose_axis(qtbot, window, text: str) -> None:
-    """Pick the x axis with the arrow keys in the selector, as a person would."""
-    selector = window.findChild(QComboBox, "costAxisSelector")
-    focus(qtbot, selector)
-    qtbot.keyClick(selector, Qt.Key.Key_Home)
-    for _ in range(selector.findText(text)):
-        qtbot.keyClick(selector, Qt.Key.Key_Down)
-    assert selector.currentText() == text
+    choose_with_keys(qtbot, window.findChild(QComboBox, "costAxisSelector"), text)
 
 
 def type_batch_size(qtbot, window, size: int) -> None:

@@ -64,6 +64,15 @@ def focus(qtbot, widget) -> None:
     qtbot.waitUntil(widget.hasFocus)
 
 
+def choose_with_keys(qtbot, selector, text: str) -> None:
+    """Pick `text` in a combo box with Home and the arrow keys, as a person would."""
+    focus(qtbot, selector)
+    qtbot.keyClick(selector, Qt.Key.Key_Home)
+    for _ in range(selector.findText(text)):
+        qtbot.keyClick(selector, Qt.Key.Key_Down)
+    assert selector.currentText() == text
+
+
 def trainer_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("digitpad")]
 
