@@ -68,6 +68,7 @@ class BackpropView(InspectorView):
     title = "Nudges of your digit"
     tooltip = "What the digit on the canvas wants every neuron to do, passed back layer by layer"
     refresh_hz = 10.0  # one example's backprop, drawn layer by layer
+    refresh_hz_while_drawing = 30.0  # every frame: it shows the drawing, so it follows the pen
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -105,7 +106,12 @@ class BackpropView(InspectorView):
         header.setContentsMargins(0, 0, 0, 0)
         header.addWidget(self._target_row(), 1)
         header.addWidget(self.learn_panel)
-        column = QVBoxLayout(self)
+        # The parts live on a body without a layout of the view's own: as they change with every
+        # frame (a caption's text, a bar's size), their layout is done again inside the body,
+        # and stops there. Had the view a layout, each change would reach the tab widget, and
+        # that repaints its whole page at each layout request.
+        self._body = QWidget(self)
+        column = QVBoxLayout(self._body)
         column.setContentsMargins(8, 6, 8, 8)
         column.setSpacing(int(self.fontMetrics().height() * 0.4))
         column.addLayout(header)
@@ -299,13 +305,13 @@ class BackpropView(InspectorView):
         if wishes is None:
             self._placeholder.setText(self._message or PLACEHOLDER)
             self._stack.setCurrentIndex(0)
-            self.layout().activate()
+            self._body.layout().activate()
             return
         self._passed_back.show_wishes(wishes)
         self._ways.set_ways(wishes.ways, self._layer_before_outputs())
         self._nudge.set_nudge(wishes.nudge, self._neuron_words())
         self._stack.setCurrentIndex(1)
-        self.layout().activate()  # the parts' places now, not at the next event: grab() sees them
+        self._body.layout().activate()  # the parts in place now: grab() sees them
 
     def _layer_before_outputs(self) -> str:
         hidden = len(self._wishes.hidden_wishes) if self._wishes else 0
@@ -380,6 +386,10 @@ class BackpropView(InspectorView):
             self._note.setToolTip(note)
 
     # ---- Qt -----------------------------------------------------------------------------------
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001 - Qt event
+        super().resizeEvent(event)
+        self._body.setGeometry(self.rect())
 
     def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()

@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QElapsedTimer, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -58,19 +59,16 @@ Stroke = list[Point]
 def stroke_path(points: Sequence[Point], scale: float = 1.0) -> QPainterPath:
     """The pen's path through a stroke's points (grid units, multiplied by `scale`): the curve
     the rasterizer inks (core.rasterizer.pen_path), as a QPainterPath."""
-    path = QPainterPath()
     if not points:
-        return path
+        return QPainterPath()
     curve = pen_path(points) * scale
-    path.moveTo(QPointF(*curve[0]))
     if len(curve) == 1 or not np.any(curve != curve[0]):
         # A click without a move: a dot as wide as the pen. Qt draws nothing for a path of
         # length zero, but a round-capped segment a thousandth of a cell long is a disc.
-        path.lineTo(QPointF(curve[0][0] + 0.001 * scale, curve[0][1]))
-        return path
-    for x, y in curve[1:]:
-        path.lineTo(QPointF(x, y))
-    return path
+        curve = np.array([curve[0], curve[0] + (0.001 * scale, 0)])
+    # pyqtgraph hands Qt the whole curve at once: a lineTo() per point took ~1.5 ms a stroke,
+    # and the stroke being drawn is made anew on every move of the pen.
+    return pg.arrayToQPath(curve[:, 0], curve[:, 1])
 
 
 def _grey_cells(image: np.ndarray) -> QImage:
@@ -173,6 +171,7 @@ class Canvas(OwnKeys, QWidget):
         # Caches, emptied whenever the drawing changes: rasterizations by size, the cells as
         # shown, and each stroke's guide path (in grid units).
         self._images: dict[int, np.ndarray] = {}
+        self._fine: np.ndarray | None = None  # _fine_image() of the drawing as it is
         # The finished strokes' FINE rasterization: (how many strokes it holds, the image).
         self._finished_ink: tuple[int, np.ndarray] = (0, np.zeros((FINE, FINE), np.float32))
         self._cells_image: QImage | None = None
@@ -260,7 +259,13 @@ class Canvas(OwnKeys, QWidget):
 
     def _fine_image(self) -> np.ndarray:
         """The FINE×FINE rasterization. Ink is the largest coverage any stroke gives a pixel,
-        so the finished strokes are rasterized once and only the one being drawn anew."""
+        so the finished strokes are rasterized once and only the one being drawn anew; and
+        that once per change, for the cells on screen and the prediction alike."""
+        if self._fine is None:
+            self._fine = self._rasterize_fine()
+        return self._fine
+
+    def _rasterize_fine(self) -> np.ndarray:
         finished = len(self._strokes) - self._drawing
         done, ink = self._finished_ink
         if done > finished:
@@ -298,6 +303,7 @@ class Canvas(OwnKeys, QWidget):
     def _drawing_changed(self, near: QRectF | None = None) -> None:
         """The drawing changed; `near` (grid units), if given, holds every changed cell."""
         self._images.clear()
+        self._fine = None
         if self._note:
             self._note = ""
             self.update()

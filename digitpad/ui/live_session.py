@@ -29,7 +29,8 @@ FPS = 1000 / FRAME_MS
 # Every frame costs the trainer time (both run Python, and only one thread runs Python at a
 # time; Qt painting called from Python counts too), so receivers ask for fewer: the plots 10 a
 # second (6 while the pen is down: the pen, the cells and the prediction need the time then), the
-# weight pictures 2. A drawn digit is predicted anew at once; with newer weights, at 10 Hz.
+# weight pictures 2; but the views of the drawing itself (nudges, network) follow the pen at every
+# frame. A drawn digit is predicted anew at once; with newer weights, at 10 Hz.
 REPREDICT_HZ = 10.0
 # Slow motion (set_pace): every receiver is handed every frame; at this many steps a second or
 # fewer, each step also waits until a frame has shown it, so every view shows every step.
@@ -191,15 +192,16 @@ class LiveSession(QObject):
         # is down each receiver keeps its own rate, so that the pen keeps its pace.
         slowed = self._pace is not None and not self._drawing.pen_down
         every_frame = not snapshot.is_running or slowed
+        # Drawing: the pen is down, or has just drawn the stroke's last piece and been lifted.
+        drawing = self._drawing.pen_down or self._drawing_dirty
         newer = snapshot.network is not self._network
         if self._drawing_dirty or (newer and (every_frame or self._tick % _every(REPREDICT_HZ)
                                               == 0)):
             self._network = snapshot.network
             self._predict()
         self.frame = self._make_frame(snapshot)
-        pen_down = self.frame.pen_down
         for receiver in self._receivers:
-            if every_frame or self._tick % receiver.every(pen_down) == 0:
+            if every_frame or self._tick % receiver.every(drawing) == 0:
                 receiver.deliver(self.frame)
         if snapshot.error and snapshot.error != self._shown_error:
             self.training_stopped.emit(snapshot.error, snapshot.diverged)
@@ -231,8 +233,8 @@ class _Receiver:
     frames_while_drawing: int
     last: Frame | None = None
 
-    def every(self, pen_down: bool) -> int:
-        return self.frames_while_drawing if pen_down else self.frames
+    def every(self, drawing: bool) -> int:
+        return self.frames_while_drawing if drawing else self.frames
 
     def deliver(self, frame: Frame) -> None:
         changed = frame.changes_since(self.last)

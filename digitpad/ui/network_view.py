@@ -38,8 +38,25 @@ PLACEHOLDER = "Draw a digit: this view lights up the network with it"
 NO_NETWORK = "No network yet: once there is one, this view shows it lit by your digit"
 CAPTION = ("Each neuron is as bright as its activation for your digit. Lines: what adds most to "
            "each neuron's z (a·w) — {more} excites, {less} holds back. Click a neuron.")
+LINK_SHADES = 12  # a connection's width and colour take this many steps between weak and strong
 INPUT_TIP = ("Your digit as the network sees it: 784 numbers from 0 to 1, one per pixel.\n"
              "These are the activations of the input layer.")
+
+
+@dataclass
+class _Links:
+    """Connections into one layer drawn with one pen."""
+
+    layer: int  # l: they go from layer l − 1 into layer l
+    pen: QPen
+    lines: list[QLineF]
+    sources: np.ndarray  # i of each line
+    targets: np.ndarray  # j of each line
+
+    def touches(self, layer: int, neuron: int) -> np.ndarray:
+        """Per line: whether it comes from or goes into this neuron."""
+        return ((self.layer == layer) & (self.targets == neuron)) | (
+            (self.layer - 1 == layer) & (self.sources == neuron))
 
 
 @dataclass
@@ -49,7 +66,7 @@ class _Geometry:
     image_rect: QRectF
     centres: list[list[QPointF]]  # per layer 1…L, per shown neuron
     radius: float
-    links: list[tuple[QLineF, QPen, int, int, int]]  # line, pen, layer, source, target
+    links: list[_Links]  # weak first
     labels: list[tuple[QRectF, str]]  # column captions and the output digits
     caption: QRectF
 
@@ -60,6 +77,7 @@ class NetworkView(InspectorView):
     title = "Network"
     tooltip = "The whole network lit by the digit on the canvas, with its strongest connections"
     refresh_hz = 10.0
+    refresh_hz_while_drawing = 30.0  # every frame: it shows the drawing, so it follows the pen
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -79,6 +97,7 @@ class NetworkView(InspectorView):
         self.animation.finished.connect(self.update)
         self._after: Network | None = None  # the weights after the step being played
         self._wish_pens: list[list[QPen]] = []
+        self._pens: dict[tuple[int, bool], QPen] = {}  # the connections' pens, by shade and sign
         self._step = 0
 
     # ---- input ------------------------------------------------------------------------------
@@ -250,35 +269,52 @@ class NetworkView(InspectorView):
             image_rect, centres, radius), labels, caption)
 
     def _make_links(self, image_rect: QRectF, centres: list[list[QPointF]],
-                    radius: float) -> list[tuple[QLineF, QPen, int, int, int]]:
-        picture, palette = self._picture, self.palette()
-        more, less = theme.more_color(palette), theme.less_color(palette)
-        paper = palette.color(QPalette.ColorRole.Window)
-        cell = image_rect.width() / 28
-        links = []
+                    radius: float) -> list[_Links]:
+        """The chosen connections as lines, in groups that share a pen, weak groups first (so
+        the strong are drawn on top). Sizes are rounded to LINK_SHADES steps: one pen, and one
+        drawLines call, for every group instead of a pen and a call for every line."""
+        picture, cell = self._picture, image_rect.width() / 28
+        parts = []  # per layer: (x0, y0, x1, y1), layer, source, target, shade, excites
         for l, chosen in enumerate(picture.links, start=1):
-            biggest = float(np.abs(chosen.value).max(initial=0.0)) or 1.0
-            into = {int(j): k for k, j in enumerate(picture.shown[l])}
-            came = {int(i): k for k, i in enumerate(picture.shown[l - 1])}
-            for i, j, v in zip(chosen.source, chosen.target, chosen.value):
-                end = centres[l - 1][into[int(j)]] - QPointF(radius, 0)
-                if l == 1:
-                    start = QPointF(image_rect.left() + (i % 28 + 0.5) * cell,
-                                    image_rect.top() + (i // 28 + 0.5) * cell)
-                else:
-                    start = centres[l - 2][came[int(i)]] + QPointF(radius, 0)
-                size = abs(float(v)) / biggest
-                if not size > 0.02:
-                    continue  # too small to see, and it adds nothing
-                # Opaque, mixed with the background: Qt draws opaque lines several times
-                # faster than translucent ones, and this view redraws ten times a second.
-                color = theme.mix(paper, more if v > 0 else less, 0.25 + 0.75 * size)
-                pen = QPen(color, 0.6 + 2.2 * size)
-                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-                links.append((QLineF(start, end), pen, l, int(i), int(j)))
-        # Weak ones first, so the strong are drawn on top.
-        links.sort(key=lambda link: link[1].widthF())
-        return links
+            size = np.abs(chosen.value) / (float(np.abs(chosen.value).max(initial=0.0)) or 1.0)
+            keep = size > 0.02  # thinner ones are too small to see, and add nothing
+            i, j = chosen.source[keep], chosen.target[keep]
+            ends = _xy(centres[l - 1])[np.searchsorted(picture.shown[l], j)] - (radius, 0)
+            if l == 1:  # from the pixel, on the input image
+                starts = np.column_stack((image_rect.left() + (i % 28 + 0.5) * cell,
+                                          image_rect.top() + (i // 28 + 0.5) * cell))
+            else:
+                starts = _xy(centres[l - 2])[np.searchsorted(picture.shown[l - 1], i)] + (
+                    radius, 0)
+            parts.append((np.hstack((starts, ends)), np.full(len(i), l), i, j,
+                          np.rint(size[keep] * LINK_SHADES).astype(int), chosen.value[keep] > 0))
+        points, layer, source, target, shade, excites = (np.concatenate(p) for p in zip(*parts))
+        if not len(layer):
+            return []  # nothing adds to any z: all weights or all activations are 0
+        # Weak first; within a shade, by layer and sign, so that each group is one run.
+        order = np.lexsort((excites, layer, shade))
+        points, layer, source, target, shade, excites = (
+            a[order] for a in (points, layer, source, target, shade, excites))
+        lines = [QLineF(*xy) for xy in points.tolist()]
+        key = (shade * 2 + excites) * 64 + layer
+        cuts = [0, *(np.flatnonzero(np.diff(key)) + 1).tolist(), len(key)]
+        return [_Links(int(layer[a]), self._link_pen(int(shade[a]), bool(excites[a])),
+                       lines[a:b], source[a:b], target[a:b]) for a, b in zip(cuts, cuts[1:])]
+
+    def _link_pen(self, shade: int, excites: bool) -> QPen:
+        """The pen of a connection this strong (0…LINK_SHADES) that excites or holds back."""
+        pen = self._pens.get((shade, excites))
+        if pen is None:
+            palette, t = self.palette(), shade / LINK_SHADES
+            colour = theme.more_color(palette) if excites else theme.less_color(palette)
+            # Opaque, mixed with the background: Qt draws opaque lines several times faster
+            # than translucent ones, and this view follows the pen. Flat caps: round ones
+            # take Qt's slow way, four times the time.
+            pen = QPen(theme.mix(palette.color(QPalette.ColorRole.Window), colour,
+                                 0.25 + 0.75 * t), 0.6 + 2.2 * t)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            self._pens[shade, excites] = pen
+        return pen
 
     def _column_caption(self, layer: int) -> str:
         picture = self._picture
@@ -303,6 +339,7 @@ class NetworkView(InspectorView):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange) and \
                 hasattr(self, "_picture"):
+            self._pens = {}
             self._make_colours()
             self._layout()
             self.update()
@@ -337,16 +374,22 @@ class NetworkView(InspectorView):
         selected = self._selected
         # Over the input too: the lines into layer 1 start at the pixels they come from.
         playing = self.animation
-        for line, pen, l, i, j in geometry.links:
-            if not playing.lit(l):
-                continue  # the forward pass has not come this far yet
-            if selected is not None and (l, j) != selected and (l - 1, i) != selected:
-                faded = QPen(pen)
-                faded.setColor(theme.text_color(palette, 25))
-                painter.setPen(faded)
-            else:
+        lit = [group for group in geometry.links if playing.lit(group.layer)]
+        if selected is None:
+            for group in lit:
+                painter.setPen(group.pen)
+                painter.drawLines(group.lines)
+        else:  # the selected neuron's connections over the others, faded
+            faded = theme.text_color(palette, 25)
+            near = [group.touches(*selected) for group in lit]
+            for group, touches in zip(lit, near):
+                pen = QPen(group.pen)
+                pen.setColor(faded)
                 painter.setPen(pen)
-            painter.drawLine(line)
+                painter.drawLines([line for line, t in zip(group.lines, touches) if not t])
+            for group, touches in zip(lit, near):
+                painter.setPen(group.pen)
+                painter.drawLines([line for line, t in zip(group.lines, touches) if t])
         r = geometry.radius
         rim = QPen(theme.text_color(palette, 110), 1)
         mark = QPen(theme.warning_color(palette), 2.5)
@@ -377,6 +420,11 @@ class NetworkView(InspectorView):
         caption = playing.words(self._step) if playing.playing else self._caption_text()
         painter.drawText(geometry.caption, int(Qt.TextFlag.TextWordWrap), caption)
         painter.end()
+
+
+def _xy(points: list[QPointF]) -> np.ndarray:
+    """Points as an (n, 2) array."""
+    return np.array([(p.x(), p.y()) for p in points], np.float64).reshape(-1, 2)
 
 
 def _png_base64(values: np.ndarray, palette: QPalette) -> str:
