@@ -1,6 +1,7 @@
 """The inspector tabs below the cost plot: gradients, one digit's nudges, weights, test mistakes."""
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QPushButton, QTabWidget, QWidget
@@ -142,3 +143,39 @@ def test_a_view_added_to_the_list_gets_a_tab_a_shortcut_and_frames(qtbot, small_
     qtbot.waitUntil(lambda: view.ink is not None)
     assert view.ink == float(window.session.seen_now().sum())
     window.close()
+
+
+@pytest.mark.parametrize("name", ["backpropView", "networkView"])
+def test_while_training_runs_the_views_of_the_drawing_take_every_move_of_the_pen(
+        qtbot, window, name):
+    view = window.findChild(QWidget, name)
+    window.inspectors.setCurrentWidget(view)
+    session, canvas = window.session, window.canvas
+
+    def outputs_shown() -> np.ndarray:
+        if name == "networkView":
+            return view.picture().activations[-1]
+        return view.outputs()
+
+    window.trainer.start()
+    qtbot.waitUntil(lambda: session.frame.snapshot.is_running)
+    left = Qt.MouseButton.LeftButton
+    points = [canvas.from_grid(8 + t, 6 + 0.8 * t).toPoint() for t in range(13)]
+    qtbot.mousePress(canvas, left, pos=points[0])
+    for point in points[1:]:
+        before = session.frame
+        qtbot.mouseMove(canvas, point)
+        # The first frame that has this move: the views show it, not one a few frames later.
+        qtbot.waitUntil(lambda b=before: session.frame.seen is not b.seen
+                        and not session.pending_drawing)
+        frame = session.frame
+        assert frame.snapshot.is_running and frame.pen_down
+        np.testing.assert_allclose(outputs_shown(), frame.outputs, rtol=1e-5, atol=1e-6)
+    # The last piece of a stroke, drawn as the pen is lifted, is shown at once too.
+    before = session.frame
+    qtbot.mouseRelease(canvas, left, pos=canvas.from_grid(20, 20).toPoint())
+    qtbot.waitUntil(lambda: session.frame.seen is not before.seen and not session.pending_drawing)
+    assert session.frame.snapshot.is_running and not session.frame.pen_down
+    np.testing.assert_allclose(outputs_shown(), session.frame.outputs, rtol=1e-5, atol=1e-6)
+    window.trainer.pause()
+    assert window.trainer.wait_idle(DEADLINE_S)
