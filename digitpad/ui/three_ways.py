@@ -52,10 +52,6 @@ class ThreeWaysPanel(QWidget):
         column.setSpacing(int(self.fontMetrics().height() * 0.15))
         column.addWidget(self._title)
         bias_row = QHBoxLayout()  # one bar: beside its caption, not under it
-        # As wide as the widest caption it can have: the bar keeps its place as the number
-        # changes, so a new frame repaints the two of them, not the whole window.
-        self._captions[0].setMinimumWidth(
-            self._captions[0].fontMetrics().horizontalAdvance("① its bias −0.00099") + 2)
         bias_row.addWidget(self._captions[0])
         bias_row.addWidget(self.bias, 1)
         column.addLayout(bias_row, 1)
