@@ -296,8 +296,8 @@ class NetworkView(InspectorView):
         points, layer, source, target, shade, excites = (
             a[order] for a in (points, layer, source, target, shade, excites))
         lines = [QLineF(*xy) for xy in points.tolist()]
-        key = (shade * 2 + excites) * 64 + layer
-        cuts = [0, *(np.flatnonzero(np.diff(key)) + 1).tolist(), len(key)]
+        new_group = (np.diff(shade) != 0) | (np.diff(layer) != 0) | (excites[1:] != excites[:-1])
+        cuts = [0, *(np.flatnonzero(new_group) + 1).tolist(), len(layer)]
         return [_Links(int(layer[a]), self._link_pen(int(shade[a]), bool(excites[a])),
                        lines[a:b], source[a:b], target[a:b]) for a, b in zip(cuts, cuts[1:])]
 
