@@ -216,6 +216,12 @@ class Canvas(OwnKeys, QWidget):
         self._drawing_changed()
 
     @property
+    def holds_picture(self) -> bool:
+        """True while a picture (a test digit) is on the canvas, drawn over or not: nothing
+        made from the canvas then may be learned from, or it would no longer test anything."""
+        return self._picture is not None
+
+    @property
     def picture(self) -> np.ndarray | None:
         """The picture shown, while nothing is drawn on it: exactly what the network sees.
         None when the canvas holds only strokes, or strokes over the picture."""
@@ -479,7 +485,7 @@ class Canvas(OwnKeys, QWidget):
         Backspace and Esc clear it, Ctrl+Z undoes a stroke. These win over the window's
         shortcuts on the same keys (say an Edit > Undo action on Ctrl+Z) while it has focus."""
         digit = plain_digit(event)
-        if digit is not None and self._picture is not None:
+        if digit is not None and self.holds_picture:
             return self._refuse_to_keep  # a test digit must never reach my digits
         if digit is not None:
             return lambda: self.digit_key_pressed.emit(digit)

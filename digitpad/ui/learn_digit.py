@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 WHILE_TRAINING = "Pause training first: a lesson on one digit is taken between training steps"
 NO_DATA = "Waiting for the training data to load"
 NO_DRAWING = "Draw a digit on the canvas first"
+TEST_DIGIT = ("A test digit is never learned from: it would no longer test anything. Clear the "
+              "canvas and draw your own")
 
 
 class LearnDigit(QObject):
@@ -54,6 +56,8 @@ class LearnDigit(QObject):
             return NO_DATA
         if trainer.is_running:
             return WHILE_TRAINING
+        if self._session.test_digit_shown:
+            return TEST_DIGIT
         if self._session.seen_now() is None:
             return NO_DRAWING
         return None

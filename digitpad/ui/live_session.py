@@ -44,6 +44,7 @@ class Drawing(Protocol):
     pen_down: bool
 
     picture: np.ndarray | None  # a 28×28 image shown as the network sees it, untouched
+    holds_picture: bool  # such an image (a test digit) is there, drawn over or not
 
     def is_empty(self) -> bool: ...
 
@@ -172,6 +173,11 @@ class LiveSession(QObject):
         if picture is not None:
             return picture
         return None if self._drawing.is_empty() else to_mnist(self._drawing.image(FINE))
+
+    @property
+    def test_digit_shown(self) -> bool:
+        """True while the drawing holds a test digit: no lesson may be taken from it."""
+        return self._drawing.holds_picture
 
     def _drawing_changed(self) -> None:
         # Only mark it: the next frame predicts, so a fast pen costs at most 30 predictions/s.

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from digitpad.app import create_window
 from digitpad.core import Network
-from digitpad.ui.learn_digit import NO_DATA, NO_DRAWING, WHILE_TRAINING
+from digitpad.ui.learn_digit import NO_DATA, NO_DRAWING, TEST_DIGIT, WHILE_TRAINING
 from tests.ui.window_helpers import draw_seven
 
 
@@ -110,6 +110,24 @@ def test_disabled_while_training_runs_and_with_an_empty_canvas(qtbot, window):
     click(qtbot, button(window, "clearButton"))
     qtbot.waitUntil(lambda: not learn.isEnabled())
     assert learn.toolTip() == NO_DRAWING
+
+
+def test_disabled_with_a_test_digit_on_the_canvas_even_drawn_over(qtbot, window):
+    _, learn = drawn(qtbot, window)
+    before = arrays(window.trainer.network)
+    # What opening a test mistake does (test_cell_opener): the test digit as the network sees it.
+    window.canvas.show_picture(window.trainer.data.test_images[0].reshape(28, 28) / 255,
+                               "Test digit 0")
+    qtbot.waitUntil(lambda: not learn.isEnabled())
+    assert learn.toolTip() == TEST_DIGIT
+    draw_seven(qtbot, window.canvas)  # ink over it: the test digit is still in it
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # refused too
+    assert not learn.isEnabled() and learn.toolTip() == TEST_DIGIT
+    for was, now in zip(before, arrays(window.trainer.network), strict=True):
+        np.testing.assert_array_equal(now, was)
+    click(qtbot, button(window, "clearButton"))
+    draw_seven(qtbot, window.canvas)
+    qtbot.waitUntil(learn.isEnabled)
 
 
 def test_disabled_before_the_data_has_loaded(qtbot, tmp_path):
