@@ -181,7 +181,8 @@ class SGD:
 
     def _test_mine(self) -> Evaluation | None:
         """The score on my digits' held-out part; None if there is none."""
-        if self.mine is None or not len(self.mine[1].labels):
+        mine = self.mine  # read once: the trainer may hand over new drawings meanwhile
+        if mine is None or not len(mine[1].labels):
             return None
-        held_out = self.mine[1]
+        held_out = mine[1]
         return evaluate(self.network, held_out.images, held_out.labels)

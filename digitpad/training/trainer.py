@@ -490,6 +490,9 @@ class Trainer:
             elif self._pace is None:  # full speed: not even a look at the clock
                 return
             elif self._wait_until_seen and self._seen_step < self._history.count:
+                # A step begun at full speed, just before the pace was set, has no copy yet:
+                # snapshot() could never hand it out, and this wait would never end.
+                self._publish_if_behind()
                 self._cond.wait()  # snapshot() wakes us
             else:
                 wait = self._next_step_at - time.monotonic()

@@ -95,3 +95,22 @@ def test_a_pace_must_be_positive(trainer):
         with pytest.raises(ValueError, match="pace"):
             trainer.set_pace(wrong)
     assert trainer.pace is None
+
+
+def test_a_pace_set_while_a_full_speed_step_ends_does_not_stall_training(trainer):
+    """The step ran unpaced (no copy of its weights published with it); the pace, waiting until
+    each step is seen, came in before the step was recorded. snapshot() must still hand that
+    step out, so that the next one can go."""
+    history = trainer._history  # the moment is forced from inside the step's recording
+    record = history.append
+    forced = []
+
+    def pace_set_just_before(*args) -> None:
+        if not forced:
+            forced.append(True)
+            trainer.set_pace(1000.0, wait_until_seen=True)  # the worker's own thread: reentrant
+        record(*args)
+
+    history.append = pace_set_just_before
+    trainer.start()
+    wait_until(lambda: forced and trainer.snapshot().steps >= 5)  # snapshots let steps go on
