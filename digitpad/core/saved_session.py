@@ -44,7 +44,8 @@ MAX_STEPS = 1 << 18  # the trainer keeps at most this many steps (twice its HIST
 MAX_EPOCHS = 1 << 20  # a million epochs: years of training the smallest network
 MAX_EARLIER = 8  # earlier runs the cost plot keeps (ui.earlier_runs.MAX_RUNS)
 MAX_TREND_POINTS = 4096  # points per earlier run (the plot keeps 1,024)
-MAX_RUN_SETTINGS = 256  # changes of settings within one run, each a few hundred bytes
+MAX_RUN_SETTINGS = 256  # changes of settings kept per earlier run (the first and the newest)
+SETTINGS_BYTES = 4096  # one run's settings as text: a few hundred characters of 4 bytes each
 HEADER = 128  # an .npy header's bytes, at most, for the arrays here
 
 
@@ -122,8 +123,8 @@ def save_session(path: str | Path, session: SavedSession) -> None:
         arrays[f"velocity{i}"] = v
     arrays["earlier_runs"] = np.array(len(session.earlier))
     for i, trend in enumerate(session.earlier):
-        arrays[f"earlier{i}_settings"] = np.array(json.dumps([settings_json(s)
-                                                              for s in trend.settings]))
+        kept = trend.settings[:1] + trend.settings[1:][-(MAX_RUN_SETTINGS - 1):]
+        arrays[f"earlier{i}_settings"] = np.array(json.dumps([settings_json(s) for s in kept]))
         arrays[f"earlier{i}_steps"] = np.asarray(trend.steps, dtype=np.float64)
         arrays[f"earlier{i}_columns"] = np.asarray(trend.columns, dtype=np.float64)
     network.save(path, extra=arrays)
@@ -176,7 +177,7 @@ def _earlier(arrays: storage.NpzReader) -> tuple[EarlierTrend, ...]:
 
 
 def _trend(arrays: storage.NpzReader, i: int) -> EarlierTrend:
-    settings = json.loads(_text(arrays, f"earlier{i}_settings"))
+    settings = json.loads(_text(arrays, f"earlier{i}_settings", MAX_RUN_SETTINGS * SETTINGS_BYTES))
     if not (isinstance(settings, list) and 1 <= len(settings) <= MAX_RUN_SETTINGS):
         raise ValueError(f"the settings of its earlier run {i + 1} are not a list of settings")
     steps = _checked(arrays, f"earlier{i}_steps", MAX_TREND_POINTS * 8 + HEADER)
@@ -281,8 +282,8 @@ def _scalar(arrays: storage.NpzReader, name: str, kinds: str) -> int:
     return int(value)
 
 
-def _text(arrays: storage.NpzReader, name: str) -> str:
-    value = _checked(arrays, name, MAX_STORY_BYTES)
+def _text(arrays: storage.NpzReader, name: str, max_bytes: int = SETTINGS_BYTES) -> str:
+    value = _checked(arrays, name, max_bytes)
     if value.shape != () or value.dtype.kind != "U":
         raise ValueError(f"its {name} is not a text")
     return str(value)

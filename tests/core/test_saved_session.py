@@ -12,6 +12,7 @@ from digitpad.core.diagnosis import EpochScore, RunHistory
 from digitpad.core.model_story import NEW_NETWORK, ModelStory
 from digitpad.core.network import Network
 from digitpad.core.saved_session import (
+    MAX_RUN_SETTINGS,
     MAX_STEPS,
     EarlierTrend,
     RunRecord,
@@ -230,6 +231,16 @@ def test_earlier_runs_come_back(tmp_path):
     for trend, before in zip(earlier, saved.earlier, strict=True):
         assert trend.steps.tobytes() == before.steps.tobytes()
         assert trend.columns.tobytes() == before.columns.tobytes()
+
+
+def test_an_earlier_run_whose_settings_changed_a_thousand_times_comes_back(tmp_path):
+    """Every change of the rate mid-run is kept by the cost plot: the file keeps the first and
+    the newest MAX_RUN_SETTINGS of them, and reads back what it wrote."""
+    changes = tuple(replace(SETTINGS, lr=0.001 * (n + 1)) for n in range(1000))
+    trend = EarlierTrend(changes, np.array([1.5, 3.5]), np.arange(6.0).reshape(2, 3))
+    save_session(tmp_path / "s.npz", replace(trained_session(), earlier=(trend,)))
+    kept = load_session(tmp_path / "s.npz").earlier[0].settings
+    assert kept == changes[:1] + changes[-(MAX_RUN_SETTINGS - 1):]
 
 
 @pytest.mark.parametrize("changes", [
