@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from digitpad.ui.main_window import MainWindow
 
 REMEMBER_KEY = "session/remember"
+REPLACED_KEY = "session/set_aside_on_quit"  # a session set aside on quit, to be said at start
 
 
 class SessionKeeper(QObject):
@@ -45,6 +46,9 @@ class SessionKeeper(QObject):
         super().__init__(window)
         self._window, self._store = window, store
         self._problem: str | None = None  # why the session file must not be written
+        # The session file this window went on from, as it was then (None: it started afresh).
+        # Another file there at quit (another window's session) is set aside, not written over.
+        self._started_from: tuple[int, ...] | None = None
 
         self.remember_action = QAction("Re&member the session on quit", window)
         self.remember_action.setCheckable(True)
@@ -70,6 +74,13 @@ class SessionKeeper(QObject):
         """Go on from the saved session, if it is remembered and there is one; True if so.
         A session that cannot be used is set aside and said; the app then starts anew."""
         path = self._path()
+        replaced = read(self._store, REPLACED_KEY, "")
+        if replaced and path is not None:
+            self._store.remove(REPLACED_KEY)
+            self._tell(f"When digitpad last quit, {shown(path)} held a session that window had "
+                       f"not gone on from (another digitpad window's, say). It was set aside as "
+                       f"{replaced}, beside it (nothing was deleted): rename it to {path.name} "
+                       "to go on from it.")
         if path is None or not self.remembering or not os.path.lexists(path):
             return False
         try:
@@ -82,6 +93,7 @@ class SessionKeeper(QObject):
                              "it but never writes through a link, so this session will not be "
                              "saved when you quit")
             self._tell(sentence(self._problem))
+        self._started_from = _identity(path)
         self._window.run.restore(saved)
         self._window.cost_plot.show_earlier_runs(
             [EarlierRun(t.settings, t.steps, t.columns) for t in saved.earlier])
@@ -113,12 +125,22 @@ class SessionKeeper(QObject):
             return True
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            self._set_aside_another(path)
             save_session(path, self.session_now())
         except (DigitpadError, OSError) as e:
             reason = str(e) if isinstance(e, DigitpadError) else f"{shown(path.parent)}: " \
                 f"{e.strerror or e}"
             return self._ask_to_quit(reason)
+        self._started_from = _identity(path)  # this window's own, should it save again
         return True
+
+    def _set_aside_another(self, path: Path) -> None:
+        """Set aside a session at `path` that this window did not go on from: another window
+        saved it, or this one started afresh (a model opened at start, remembering turned on
+        later). OSError if that cannot be done: then nothing is written over it."""
+        if os.path.lexists(path) and _identity(path) != self._started_from:
+            aside = set_aside(path, "replaced")
+            self._store.setValue(REPLACED_KEY, aside.name)  # said at the next start
 
     def session_now(self) -> SavedSession:
         """The session as it is now. Training pauses, so that the weights hold still."""
@@ -173,3 +195,12 @@ class SessionKeeper(QObject):
 
     def _tell(self, text: str) -> None:
         tell(self._window, "Session", text, "sessionNotice")
+
+
+def _identity(path: Path) -> tuple[int, ...] | None:
+    """What tells one version of a file from another: device, inode, size, modification time."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns

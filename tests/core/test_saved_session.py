@@ -2,8 +2,13 @@
 
 import io
 import json
+import os
+import subprocess
+import sys
+import textwrap
 import tracemalloc
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,6 +29,7 @@ from digitpad.core.saved_session import (
 from digitpad.core.settings import Settings
 from tests.hostile_files import model_members, stored_array, write_zip, zeros_array
 
+ROOT = Path(__file__).resolve().parents[2]  # the repository: the savers import these tests
 SETTINGS = Settings(hidden=(16, 8), lr=0.3, batch=20, momentum=0.5, l2=0.01, augment=True)
 
 
@@ -262,3 +268,50 @@ def test_a_damaged_earlier_run_is_refused(tmp_path, changes):
         members[f"{name}.npy"] = stored_array(value)
     write_zip(tmp_path / "session.npz", members)
     refused(tmp_path / "session.npz")
+
+
+# ---- processes -------------------------------------------------------------------------------
+
+SAVER = textwrap.dedent("""
+    import sys
+    from tests.core.test_saved_session import trained_session
+    from digitpad.core.saved_session import save_session
+    session = trained_session(int(sys.argv[2]))
+    for n in range(int(sys.argv[3])):
+        save_session(sys.argv[1], session)
+        print(n, flush=True)  # this save is complete
+""")
+
+
+def saver(path, steps: int, saves: int) -> subprocess.Popen:
+    """A process saving a session of `steps` steps to `path`, `saves` times over."""
+    return subprocess.Popen([sys.executable, "-c", SAVER, str(path), str(steps), str(saves)],
+                            stdout=subprocess.PIPE, text=True, cwd=ROOT)
+
+
+def test_a_kill_9_while_saving_leaves_the_session_saved_before(tmp_path):
+    path = tmp_path / "session.npz"
+    save_session(path, trained_session(40))
+    for saves_before_the_kill in (1, 3, 7):
+        writer = saver(path, 30, 1000)
+        try:
+            for _ in range(saves_before_the_kill):
+                writer.stdout.readline()
+        finally:
+            writer.kill()  # SIGKILL, at some point of the next save: no clean-up of any kind
+            writer.wait()
+        assert load_session(path).steps == 30  # the last whole save, whole
+
+
+def test_two_programs_saving_at_once_leave_one_whole_session(tmp_path):
+    path = tmp_path / "session.npz"
+    writers = [saver(path, steps, 40) for steps in (30, 40)]
+    seen = set()
+    while any(w.poll() is None for w in writers):  # a reader never meets a half-written file
+        if path.exists():
+            seen.add(load_session(path).steps)
+    for w in writers:
+        w.communicate(timeout=120)
+        assert w.returncode == 0
+    assert load_session(path).steps in (30, 40) and seen and seen <= {30, 40}
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]

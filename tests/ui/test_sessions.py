@@ -142,6 +142,54 @@ def test_a_session_of_an_opened_model_keeps_its_story(qtbot, small_mnist, tmp_pa
     assert read_digit_model(tmp_path / "m.npz").story.epochs == 7  # the model file untouched
 
 
+def steps(window, count: int) -> None:
+    for _ in range(count):
+        window.trainer.step()
+        assert window.trainer.wait_idle(DEADLINE_S)
+
+
+def test_two_windows_at_once_lose_neither_session(qtbot, small_mnist, isolated_data_dir):
+    first = opened_window(qtbot, small_mnist)
+    second = opened_window(qtbot, small_mnist)  # both start afresh: nothing is saved yet
+    steps(first, 3)
+    steps(second, 5)
+    first_weights, second_weights = (parameters(w.trainer.network) for w in (first, second))
+    first.close()
+    second.close()  # the file holds the first window's session now: it is set aside, not lost
+
+    path = isolated_data_dir / "session.npz"
+    assert parameters(load_session(path).network) == second_weights
+    aside = [p for p in isolated_data_dir.iterdir() if p.name.startswith("session.npz.replaced-")]
+    assert len(aside) == 1 and parameters(load_session(aside[0]).network) == first_weights
+
+    third = opened_window(qtbot, small_mnist)  # goes on from the second, and says where the
+    assert aside[0].name in notice(qtbot, third)  # first one went
+    assert parameters(third.trainer.network) == second_weights
+    steps(third, 1)
+    third.close()  # its own session: saved over, nothing more set aside
+    assert [p for p in isolated_data_dir.iterdir() if ".replaced-" in p.name] == aside
+    fourth = opened_window(qtbot, small_mnist)
+    assert fourth.trainer.steps == 6 and fourth.findChild(QMessageBox, "sessionNotice") is None
+
+
+def test_a_window_opened_on_a_model_sets_the_saved_session_aside(qtbot, small_mnist, tmp_path,
+                                                                 isolated_data_dir):
+    from digitpad.app import create_window
+    from digitpad.core.digit_model import save_digit_model
+    from digitpad.core.model_story import NEW_NETWORK
+
+    first = opened_window(qtbot, small_mnist)
+    steps(first, 4)
+    saved = parameters(first.trainer.network)
+    first.close()
+    save_digit_model(tmp_path / "m.npz", default_settings().new_network(seed=5), NEW_NETWORK)
+    on_model = create_window(tmp_path / "m.npz", data=small_mnist)  # `digitpad --model m.npz`
+    qtbot.addWidget(on_model)
+    on_model.close()
+    aside = [p for p in isolated_data_dir.iterdir() if ".replaced-" in p.name]
+    assert len(aside) == 1 and parameters(load_session(aside[0]).network) == saved
+
+
 # ---- the Training menu ------------------------------------------------------------------------
 
 
