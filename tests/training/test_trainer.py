@@ -310,7 +310,8 @@ def test_start_makes_the_digits_first_and_the_snapshot_says_how_far(hands_traine
 def test_a_pause_while_making_them_holds_and_start_goes_on_from_there(hands_trainer, hands_gate):
     hands_trainer.start()
     hands_gate.let_through(3)
-    wait_until(lambda: hands_trainer.snapshot().synthesized == (75, 200))
+    # The third chunk made, and the worker waiting in the fourth (not still on its way there).
+    wait_until(lambda: hands_trainer.snapshot().synthesized == (75, 200) and hands_gate.in_chunk)
     hands_trainer.pause()  # the worker waits in the fourth chunk: it ends it, then holds
     hands_gate.let_through(1)
     assert hands_trainer.wait_idle(DEADLINE_S)
@@ -332,7 +333,7 @@ def test_one_step_asked_for_while_making_them_is_one_step_once_they_are_made(
 def test_reset_and_close_while_making_them_wait_for_one_chunk_only(hands_trainer, hands_gate):
     hands_trainer.start()
     hands_gate.let_through(1)
-    wait_until(lambda: hands_trainer.snapshot().synthesized == (25, 200))
+    wait_until(lambda: hands_trainer.snapshot().synthesized == (25, 200) and hands_gate.in_chunk)
     # The worker waits in the second chunk; the reset's interrupt lets that one through and no
     # more: a reset that waited for all eight would never return.
     hands_trainer.reset(Network((784, 16, 10)))
@@ -340,7 +341,7 @@ def test_reset_and_close_while_making_them_wait_for_one_chunk_only(hands_trainer
     assert hands_trainer.snapshot().synthesized is None and hands_trainer.steps == 0
     hands_trainer.start()  # the set was not finished: it is made anew, from the start
     hands_gate.let_through(1)
-    wait_until(lambda: hands_trainer.snapshot().synthesized == (25, 200))
+    wait_until(lambda: hands_trainer.snapshot().synthesized == (25, 200) and hands_gate.in_chunk)
     hands_trainer.close()
     assert hands_gate.rendered == 4
     assert not hands_trainer._worker.is_alive()

@@ -43,6 +43,7 @@ def test_the_first_start_shows_the_digits_being_made_and_pause_holds_them(
     draw_seven(qtbot, window.canvas)
     qtbot.waitUntil(lambda: predicted.text() != "")
 
+    qtbot.waitUntil(lambda: hands_gate.in_chunk)  # the worker waits in the second chunk
     qtbot.mouseClick(start, LEFT)  # Pause: the chunk under way ends, then nothing more
     hands_gate.let_through(1)
     qtbot.waitUntil(lambda: label.text().endswith(f"50 of {MADE} (paused)"))
@@ -61,7 +62,7 @@ def test_reset_while_the_digits_are_made_waits_for_one_chunk_only(qtbot, window,
     bar, _ = progress(window)
     qtbot.mouseClick(window.controls.start_pause_button, LEFT)
     hands_gate.let_through(1)
-    qtbot.waitUntil(lambda: bar.value() == 25)
+    qtbot.waitUntil(lambda: bar.value() == 25 and hands_gate.in_chunk)
     # The worker waits in the second chunk; the reset lets that one through and no more: a
     # reset that waited for all six would never come back.
     qtbot.mouseClick(window.controls.reset_button, LEFT)
@@ -80,7 +81,7 @@ def test_closing_while_the_digits_are_made_ends_the_worker(qtbot, small_mnist, h
     worker = window.trainer._worker
     qtbot.mouseClick(window.controls.start_pause_button, LEFT)
     hands_gate.let_through(1)
-    qtbot.waitUntil(lambda: bar.value() == 25)
+    qtbot.waitUntil(lambda: bar.value() == 25 and hands_gate.in_chunk)  # in the second chunk
 
     window.close()
 
