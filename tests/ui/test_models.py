@@ -14,7 +14,7 @@ from digitpad.core.model_story import ModelStory
 from digitpad.core.presets import PRESETS
 from digitpad.ui.training_settings import default_settings
 from tests.deadlines import DEADLINE_S
-from tests.ui.window_helpers import answering_message_boxes
+from tests.ui.window_helpers import answering_message_boxes, last_said
 
 
 def open_via_menu(qtbot, window, monkeypatch, path) -> list[str]:
@@ -138,7 +138,7 @@ def test_opening_a_model_shows_its_story_and_takes_its_learning_settings(qtbot, 
     assert controls.hidden_edit.text() == "512, 512" and not controls.reset_hint.isVisible()
     assert window.trainer.settings == ACCURATE  # ...and trains with it
     assert window.session.story_now().epochs == 15
-    assert "learning rate 0.2 (its own)" in window.statusBar().currentMessage()
+    assert "learning rate 0.2 (its own)" in last_said(window)
 
 
 def test_cancel_in_the_preview_changes_nothing(qtbot, window, monkeypatch, tmp_path):
@@ -160,7 +160,7 @@ def test_an_old_model_file_opens_with_the_panels_settings_and_says_so(qtbot, win
     assert "learning rate 3" in preview.text
     assert window.controls.lr_spin.value() == 3.0 and window.trainer.settings.lr == 3.0
     assert window.trainer.network.sizes == (784, 16, 16, 10)
-    assert "the file does not say" in window.statusBar().currentMessage()
+    assert "the file does not say" in last_said(window)
 
 
 def test_a_saved_model_carries_its_story(qtbot, window, monkeypatch, tmp_path):

@@ -13,6 +13,7 @@ from tests.ui.window_helpers import (
     draw_seven,
     draw_stroke,
     focus,
+    last_said,
 )
 
 
@@ -37,7 +38,7 @@ def shown_input(qtbot, window) -> np.ndarray:
 
 
 def status(window) -> str:
-    return window.statusBar().currentMessage()
+    return last_said(window)
 
 
 def test_a_digit_key_keeps_what_the_network_sees_and_clears_the_canvas(

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QListView, QPushButton, QWidget
 
 from digitpad.core.my_digits import MyDigits
 from digitpad.core.samples import Samples
-from tests.ui.window_helpers import draw_seven, focus
+from tests.ui.window_helpers import draw_seven, focus, last_said
 
 STROKES = [[(8.0, 6.0), (20.0, 6.0), (12.0, 22.0)]]
 
@@ -103,7 +103,7 @@ def test_delete_and_undo_with_the_keys_and_the_buttons(qtbot, window, kept):
     qtbot.keyClick(thumbnails, Qt.Key.Key_Delete)
     assert view.model.rowCount() == 10
     assert labels_in(kept) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
-    assert window.statusBar().currentMessage().startswith("Deleted 2 drawings.")
+    assert last_said(window).startswith("Deleted 2 drawings.")
     assert not window.canvas.is_empty()  # Delete in the gallery does not clear the canvas...
 
     qtbot.keyClick(thumbnails, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)

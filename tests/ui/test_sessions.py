@@ -16,7 +16,7 @@ from tests.conftest import fill_disk
 from tests.deadlines import DEADLINE_S
 from tests.hostile_files import model_members, write_zip, zeros_array
 from tests.ui.test_training_on_my_digits import keep
-from tests.ui.window_helpers import answering_message_boxes, focus, opened_window
+from tests.ui.window_helpers import answering_message_boxes, focus, last_said, opened_window
 
 
 def train(qtbot, window, steps: int, until=lambda: True) -> None:
@@ -111,7 +111,7 @@ def test_a_restored_session_has_the_same_weights_settings_and_plots(qtbot, small
     for (x, y), (x0, y0) in zip(plot_data(second), data, strict=True):
         assert x.tobytes() == x0.tobytes() and y.tobytes() == y0.tobytes()
     assert second.findChild(QMessageBox, "sessionNotice") is None  # nothing to say
-    assert "Welcome back" in second.statusBar().currentMessage()
+    assert "Welcome back" in last_said(second)
 
     # It goes on from there: the next step is the one after the last.
     focus(qtbot, second.canvas)
@@ -237,7 +237,7 @@ def test_new_session_starts_afresh(qtbot, small_mnist):
     assert window.session.story_now().epochs == 0
     qtbot.waitUntil(lambda: points(window.cost_plot.batch_curve) == 0)
     assert all(points(c) == 0 for c in window.gradient_plot.curves)
-    assert "New session" in window.statusBar().currentMessage()
+    assert "New session" in last_said(window)
     assert window.sessions.new_action in training_menu(window).actions()
 
 

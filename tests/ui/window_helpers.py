@@ -56,6 +56,12 @@ def shown(qtbot, widget, width: int = 560, height: int = 380):
     return widget
 
 
+def last_said(window) -> str:
+    """The newest message the window's status bar was asked to show ("" if none), expired or
+    not (tests/ui/conftest.py keeps them)."""
+    return (getattr(window.statusBar(), "said_in_tests", None) or [""])[-1]
+
+
 def focus(qtbot, widget) -> None:
     """Give `widget` the keyboard focus, as a click or Tab would, and wait until it has it."""
     # Offscreen Qt may leave a just-closed combo popup as the active window; a click would not.
