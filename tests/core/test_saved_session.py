@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import tracemalloc
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from digitpad.core.saved_session import (
 )
 from digitpad.core.settings import Settings
 from tests.hostile_files import model_members, stored_array, write_zip, zeros_array
+from tests.memory import peak_memory_of
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository: the savers import these tests
 SETTINGS = Settings(hidden=(16, 8), lr=0.3, batch=20, momentum=0.5, l2=0.01, augment=True)
@@ -186,12 +186,7 @@ def test_a_small_file_claiming_a_huge_history_is_refused_before_it_is_read(tmp_p
     members[f"{name}.npy"] = zeros_array(shape, "<i8" if name == "epoch_steps" else "<f4")
     write_zip(tmp_path / "session.npz", members)
     assert (tmp_path / "session.npz").stat().st_size < 3_000_000
-    tracemalloc.start()
-    try:
-        refused(tmp_path / "session.npz")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    _, peak = peak_memory_of(lambda: refused(tmp_path / "session.npz"))
     assert peak < 32 * 2**20, f"refusing it allocated {peak / 2**20:.0f} MiB"
 
 

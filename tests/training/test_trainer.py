@@ -344,4 +344,4 @@ def test_reset_and_close_while_making_them_wait_for_one_chunk_only(hands_trainer
     wait_until(lambda: hands_trainer.snapshot().synthesized == (25, 200) and hands_gate.in_chunk)
     hands_trainer.close()
     assert hands_gate.rendered == 4
-    assert not hands_trainer._worker.is_alive()
+    assert not any(th.name == "digitpad-trainer" for th in threading.enumerate())

@@ -120,7 +120,8 @@ def test_a_restored_session_has_the_same_weights_settings_and_plots(qtbot, small
     assert second.trainer.wait_idle(DEADLINE_S)
 
 
-def test_a_session_of_an_opened_model_keeps_its_story(qtbot, small_mnist, tmp_path):
+def test_a_session_of_an_opened_model_keeps_its_story(qtbot, small_mnist, tmp_path,
+                                                    isolated_data_dir):
     from digitpad.core.digit_model import read_digit_model, save_digit_model
     from digitpad.core.model_story import ModelStory
 
@@ -137,7 +138,7 @@ def test_a_session_of_an_opened_model_keeps_its_story(qtbot, small_mnist, tmp_pa
     assert epochs >= 1 and second.session.story_now().epochs == 7 + epochs
     assert second.session.story_now().steps == 4200 + second.trainer.steps
     second.close()
-    saved = load_session(second.sessions._path())
+    saved = load_session(isolated_data_dir / "session.npz")
     assert saved.story.epochs == 7 and saved.story.test_accuracy == 0.9
     assert read_digit_model(tmp_path / "m.npz").story.epochs == 7  # the model file untouched
 
