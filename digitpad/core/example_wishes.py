@@ -24,7 +24,7 @@ import numpy as np
 
 from digitpad.core.costs import output_layer
 from digitpad.core.network import Network, weighted_input
-from digitpad.core.neuron_wishes import ThreeWays, one_output_alone, pass_back, three_ways
+from digitpad.core.neuron_wishes import ThreeWays, one_output_alone, three_ways
 
 MAX_SHOWN = 64
 """Hidden layers name at most this many neurons as `shown`: those with the largest wishes."""
@@ -62,15 +62,15 @@ def example_wishes(network: Network, image: np.ndarray, target: int | None = Non
     outputs = np.asarray(activations[-1], dtype=np.float64)[0]
     guess = int(np.argmax(outputs))
     target = guess if target is None else int(target)
-    # The deltas of Network.backprop, step for step, without the weights' gradients: this
-    # view needs none of them, and at 512 neurons a layer they are most of backprop's time.
+    # The deltas of Network.backprop, without the weights' gradients: this view needs none of
+    # them, and at 512 neurons a layer they are most of backprop's time.
     z_out = weighted_input(activations[-2], network.weights[-1], network.biases[-1])
     y = np.eye(network.sizes[-1], dtype=network.dtype)[[target]]
     _, _, delta = output_layer(z_out, y, network.cost_name, network.output)
     delta_out = np.nan_to_num(np.asarray(delta[0], dtype=np.float64))
     if output is not None:  # the total and output j's part of it, passed back side by side
         delta = np.vstack([delta, one_output_alone(delta[0], output)])
-    deltas = pass_back(network, activations, delta)
+    deltas = network.pass_back(delta, activations)
     wishes = [np.nan_to_num(-np.asarray(d[-1], dtype=np.float64)) for d in deltas]
     totals = [np.nan_to_num(-np.asarray(d[0], dtype=np.float64)) for d in deltas[:-1]]
     neuron = int(np.argmax(np.abs(wishes[0])))

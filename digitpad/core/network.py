@@ -141,20 +141,23 @@ class Network:
 
         # Start at the output: what each example wants its output neurons to do...
         _, cost, delta = output_layer(z_out, Y, self.cost_name, self.output)
-        delta *= scale
-        L = len(self.weights)
-        nabla_w, nabla_b, deltas = [None] * L, [None] * L, [None] * L
-        for l in range(L - 1, -1, -1):
-            deltas[l] = delta
-            # Each weight's nudge is (input activation) × (delta), summed over the mini-batch:
-            # aᵀδ. Each bias's nudge is its delta, summed: 1ᵀδ.
-            nabla_w[l] = np.dot(activations[l].T, delta)
-            nabla_b[l] = column_sums(delta)
-            if l:
-                # ...and pass the wishes back, weighted by the connections they came through:
-                # δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ) ⊙ σ′(zˡ).
-                delta = np.dot(delta, self.weights[l].T) * self._sigma.derivative(activations[l])
+        deltas = self.pass_back(delta * scale, activations)
+        # Each weight's nudge is (input activation) × (delta), summed over the mini-batch: aᵀδ.
+        # Each bias's nudge is its delta, summed: 1ᵀδ.
+        nabla_w = [np.dot(a.T, d) for a, d in zip(activations, deltas)]
+        nabla_b = [column_sums(d) for d in deltas]
         return nabla_w, nabla_b, deltas, cost
+
+    def pass_back(self, delta_out: np.ndarray, activations: list[np.ndarray]) -> list[np.ndarray]:
+        """...and pass the wishes back, weighted by the connections they came through:
+        δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ) ⊙ σ′(zˡ). Every layer's δ after the input, first to last, from the
+        output layer's δᴸ (rows: examples, or one example's several wishes side by side) and
+        forward's activations a⁰ … aᴸ (σ′ is written in terms of a)."""
+        deltas = [delta_out]
+        for l in range(len(self.weights) - 1, 0, -1):
+            deltas.append(np.dot(deltas[-1], self.weights[l].T)
+                          * self._sigma.derivative(activations[l]))
+        return deltas[::-1]
 
     # ---- learning -----------------------------------------------------------------------------
 

@@ -5,7 +5,8 @@ The output layer's δᴸ = ∂c/∂zᴸ has one entry per output neuron. Keep on
 
     δˡ₍ⱼ₎ = (δˡ⁺¹₍ⱼ₎ Wˡ⁺¹ᵀ) ⊙ σ′(zˡ),
 
-and you get what output j alone wants of each layer. Passing back is linear in δ, so the ten of
+and you get what output j alone wants of each layer (Network.pass_back does it for several
+such wishes at once, one row each). Passing back is linear in δ, so the ten of
 them add up to the whole at every layer: Σⱼ δˡ₍ⱼ₎ = δˡ. That is the video's "the desire of this
 digit-two neuron is added together with the desires of all the other output neurons".
 
@@ -28,7 +29,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from digitpad.core.activations import ACTIVATIONS
 from digitpad.core.network import Network
 
 
@@ -53,24 +53,6 @@ class ThreeWays:
         """The largest |wish| of the three ways: one scale for all three, so they compare."""
         return max(abs(self.bias), float(np.abs(self.weights).max(initial=0.0)),
                    float(np.abs(self.activations).max(initial=0.0)))
-
-
-def pass_back(network: Network, activations: list[np.ndarray],
-              delta_out: np.ndarray) -> list[np.ndarray]:
-    """δˡ of every layer after the input, first to last, from the output layer's δᴸ.
-
-    `activations` are forward's a⁰ … aᴸ for one example (Network.activations); `delta_out` is
-    (r, sizes[-1]): r separate wishes of the output layer, passed back side by side (rows, as
-    examples are in core.network). Each returned array is (r, sizes[l+1]), in the network's
-    float type, computed as Network.backprop computes its deltas."""
-    sigma_prime = ACTIVATIONS[network.activation].derivative
-    delta = np.asarray(delta_out, dtype=network.dtype).reshape(-1, network.sizes[-1])
-    deltas = [delta]
-    for l in range(len(network.weights) - 1, 0, -1):
-        a = np.asarray(activations[l], dtype=network.dtype).reshape(1, -1)
-        delta = np.dot(delta, network.weights[l].T) * sigma_prime(a)
-        deltas.append(delta)
-    return deltas[::-1]
 
 
 def each_output_alone(delta_out: np.ndarray) -> np.ndarray:

@@ -9,7 +9,6 @@ from digitpad.core.example_wishes import example_wishes
 from digitpad.core.neuron_wishes import (
     each_output_alone,
     one_output_alone,
-    pass_back,
     ranked,
     three_ways,
 )
@@ -47,7 +46,7 @@ def test_the_ten_outputs_wishes_add_up_to_the_whole_at_every_layer(net, target):
 
     # The same, all ten at once: rows of δᴸ restricted to one output each, passed back.
     activations = net.activations(image.reshape(1, -1))
-    rows = pass_back(net, activations, each_output_alone(-total[-1]))
+    rows = net.pass_back(each_output_alone(-total[-1]), activations)
     assert [r.shape for r in rows] == [(10, s) for s in net.sizes[1:]]
     for r, whole in zip(rows, total):
         np.testing.assert_allclose(-r.sum(axis=0), whole, rtol=1e-5, atol=1e-8)
@@ -58,8 +57,8 @@ def test_one_output_alone_is_row_j_of_the_ten(net):
     image = stroke_image(column=11)
     delta_out = backprop_of(net, image, 2).deltas[-1][0]
     activations = net.activations(image.reshape(1, -1))
-    ten = pass_back(net, activations, each_output_alone(delta_out))
-    one = pass_back(net, activations, one_output_alone(delta_out, 5))
+    ten = net.pass_back(each_output_alone(delta_out), activations)
+    one = net.pass_back(one_output_alone(delta_out, 5), activations)
     for whole, single in zip(ten, one):
         np.testing.assert_allclose(single[0], whole[5], rtol=1e-6, atol=1e-12)
     assert np.count_nonzero(one[-1]) == 1  # only output 5 wants anything
