@@ -72,7 +72,8 @@ def example_wishes(network: Network, image: np.ndarray, target: int | None = Non
         delta = np.vstack([delta, one_output_alone(delta[0], output)])
     deltas = network.pass_back(delta, activations)
     wishes = [np.nan_to_num(-np.asarray(d[-1], dtype=np.float64)) for d in deltas]
-    totals = [np.nan_to_num(-np.asarray(d[0], dtype=np.float64)) for d in deltas[:-1]]
+    totals = wishes[:-1] if output is None else [  # one row: the total is the wish itself
+        np.nan_to_num(-np.asarray(d[0], dtype=np.float64)) for d in deltas[:-1]]
     neuron = int(np.argmax(np.abs(wishes[0])))
     # One example, so ∂c/∂W¹ is xᵀδ¹: its column j is x·δ¹ⱼ, one value per pixel.
     nudge = np.asarray(image, dtype=np.float64) * wishes[0][neuron]

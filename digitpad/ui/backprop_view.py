@@ -154,8 +154,8 @@ class BackpropView(InspectorView):
 
     def show_frame(self, frame: Frame) -> None:
         if Change.NEW_DRAWING in frame.changed:
-            self.clear_target()  # a new drawing: its digit is not known yet
-        if frame.changed & (Change.WEIGHTS | Change.DRAWING):
+            self._chosen = None  # a new drawing: its digit is not known yet (shown just below)
+        if frame.changed & (Change.WEIGHTS | Change.DRAWING | Change.NEW_DRAWING):
             self.show_example(frame.network, frame.seen)
 
     def show_example(self, network: Network | None, image: np.ndarray | None) -> None:

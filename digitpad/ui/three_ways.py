@@ -10,7 +10,7 @@ each activation's bar, the weight it goes through (why that activation matters).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -18,6 +18,7 @@ from digitpad.core.neuron_wishes import ThreeWays
 from digitpad.ui import theme
 from digitpad.ui.quiet_label import QuietLabel
 from digitpad.ui.tooltips import show_tooltip_for_part
+from digitpad.ui.wish_bars import paint_signed_bars
 
 MAX_RANKED = 24
 """Bars per way: the largest wishes. More would be too thin to read in the view's column."""
@@ -166,18 +167,7 @@ class RankedBars(QWidget):
         painter.drawLine(QPointF(bars.left(), mid), QPointF(bars.right(), mid))
         slot = bars.width() / self._slots
         width = max(1.0, min(slot * 0.7, QFontMetricsF(self.font()).height() * 0.8))
-        up, down = [], []  # one drawRects call per colour
-        for i, value in enumerate((values / self._scale).tolist()):
-            x, height = (i + 0.5) * slot - width / 2, min(1.0, abs(value)) * half
-            if value > 0:
-                up.append(QRectF(x, mid - height, width, height))
-            else:
-                down.append(QRectF(x, mid, width, max(height, 0.5)))
-        painter.setPen(Qt.PenStyle.NoPen)
-        for rects, colour in ((up, theme.more_color(palette)), (down, theme.less_color(palette))):
-            if rects:
-                painter.setBrush(colour)
-                painter.drawRects(rects)
+        paint_signed_bars(painter, palette, values / self._scale, slot, width, mid, half)
         if swatch:
             painter.setPen(QPen(theme.text_color(palette, 60), 1))
             for i, colour in enumerate(self._swatches):

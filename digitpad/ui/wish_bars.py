@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from digitpad.core.example_wishes import arrow_scale
@@ -221,20 +230,8 @@ class HiddenWishes(QWidget):
             half = bars.height() / 2
             if self._total is not None:
                 self._paint_total(painter, self._total[shown] / biggest, slot, width, mid, half)
-            up, down = [], []  # one drawRects call per colour, not one drawRect per bar
-            for i, value in enumerate((self._values[shown] / biggest).tolist()):
-                height = abs(value) * half
-                x = (i + 0.5) * slot - width / 2
-                if value > 0:
-                    up.append(QRectF(x, mid - height, width, height))
-                else:
-                    down.append(QRectF(x, mid, width, max(height, 0.5)))
-            painter.setPen(Qt.PenStyle.NoPen)
-            for rects, colour in ((up, theme.more_color(palette)),
-                                  (down, theme.less_color(palette))):
-                if rects:
-                    painter.setBrush(colour)
-                    painter.drawRects(rects)
+            paint_signed_bars(painter, palette, self._values[shown] / biggest, slot, width, mid,
+                              half)
             if self._marked is not None:
                 i = int(np.searchsorted(shown, self._marked))
                 self._paint_marker(painter, (i + 0.5) * slot, bars.bottom() + 1)
@@ -304,3 +301,22 @@ def _arrow(painter: QPainter, x: float, y0: float, y1: float, shaft: float,
     path.lineTo(QPointF(x + half, neck))
     path.closeSubpath()
     painter.drawPath(path)
+
+
+def paint_signed_bars(painter: QPainter, palette: QPalette, scaled: np.ndarray, slot: float,
+                      width: float, mid: float, half: float) -> None:
+    """Bars for values in [−1, 1], bar i centred in slot i from the left: up from the line at
+    `mid` in the palette's "more" colour, down in its "less" colour, a whole one `half` high.
+    One drawRects call per colour, not one drawRect per bar."""
+    up, down = [], []
+    for i, value in enumerate(scaled.tolist()):
+        height, x = min(1.0, abs(value)) * half, (i + 0.5) * slot - width / 2
+        if value > 0:
+            up.append(QRectF(x, mid - height, width, height))
+        else:
+            down.append(QRectF(x, mid, width, max(height, 0.5)))
+    painter.setPen(Qt.PenStyle.NoPen)
+    for rects, colour in ((up, theme.more_color(palette)), (down, theme.less_color(palette))):
+        if rects:
+            painter.setBrush(colour)
+            painter.drawRects(rects)
