@@ -176,6 +176,22 @@ class MyDigits:
         store._migrate_legacy(folder / LEGACY_FILE)
         return store
 
+    @classmethod
+    def attach(cls, folder: str | Path, wait_s: float | None = None) -> MyDigits:
+        """Another connection to the collection in `folder` as it is (a watching thread's):
+        nothing is created, migrated or set aside, as open() does and says. DataError,
+        changing nothing, if there is none yet or it cannot be used now."""
+        path = Path(folder) / DB_FILE
+        _check_not_linked(path)
+        if not path.is_file():
+            raise DataError(f"there are no drawings in {path} yet")
+        problem = _unreadable_reason(path)
+        store = problem if problem is not None else _try_connect(path, wait_s)
+        if isinstance(store, str):
+            raise DataError(f"my digits in {path} cannot be read now: {store}")
+        store.notices = []
+        return store
+
     def close(self) -> None:
         self._db.close()
 

@@ -2,7 +2,8 @@
 import on the command line), the trainer gets the new split (to train on, held out) and the
 data choice the new counts.
 
-A thread of its own watches the database, through a connection of its own, so that every
+A thread of its own watches the database, through a connection of its own (MyDigits.attach:
+it never creates, migrates or sets aside anything), so that every
 change made elsewhere, in this window too, shows in PRAGMA data_version: asking costs
 microseconds, once a second. The drawings are read only when something changed, and off the
 GUI thread: with 10,000 drawings that takes a few hundred milliseconds on a busy machine.
@@ -16,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from digitpad.core.errors import DigitpadError
-from digitpad.core.my_digits import APP_TIMEOUT_S, MyDigits, is_started
+from digitpad.core.my_digits import APP_TIMEOUT_S, MyDigits
 from digitpad.data_dir import user_data_dir
 from digitpad.training.trainer import Trainer
 from digitpad.ui.data_choice import DataChoice
@@ -81,11 +82,9 @@ class MyDigitsFeed(QObject):
 
     @staticmethod
     def _open() -> MyDigits | None:
-        """A connection of this thread's own, once there is a collection (looking creates
-        nothing, and the window's store has migrated or set aside what needed it)."""
+        """A connection of this thread's own, once there is a collection it can read. It never
+        repairs one: the window's store does, and says so (MyDigitsStore)."""
         try:
-            if is_started(user_data_dir()):
-                return MyDigits.open(user_data_dir(), wait_s=APP_TIMEOUT_S)
+            return MyDigits.attach(user_data_dir(), wait_s=APP_TIMEOUT_S)
         except DigitpadError:
-            pass
-        return None
+            return None

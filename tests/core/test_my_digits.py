@@ -211,6 +211,28 @@ def test_a_database_damaged_inside_is_set_aside(tmp_path):
         bytes(data)]
 
 
+def test_attaching_never_repairs_nor_migrates_it_leaves_that_to_open(tmp_path):
+    """A watching thread's connection: it refuses what open() would set aside or move in,
+    changing nothing, so that the one who repairs is the one who says so."""
+    legacy = tmp_path / "my-digits.npz"
+    old = some_samples(20, seed=4)
+    np.savez(legacy, images=old.images, labels=old.labels)
+    with pytest.raises(DataError, match="no drawings"):
+        MyDigits.attach(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my-digits.npz"]  # nothing moved in
+    path = tmp_path / DB_FILE
+    path.write_bytes(b"my drawings, sort of" * 100)
+    with pytest.raises(DataError, match="not an SQLite database"):
+        MyDigits.attach(tmp_path)
+    assert path.read_bytes() == b"my drawings, sort of" * 100  # not set aside
+    path.unlink()
+    with MyDigits.open(tmp_path) as store:  # open() moves the old file in, and says so
+        assert len(store.notices) == 1
+        store.add(drawing(), 4)
+    with MyDigits.attach(tmp_path) as watcher:
+        assert watcher.count() == 21 and watcher.notices == []
+
+
 def test_a_database_from_a_newer_digitpad_is_refused_and_left_untouched(tmp_path):
     with MyDigits.open(tmp_path) as store:
         store.add(drawing(), 1)
