@@ -52,7 +52,7 @@ from pathlib import Path
 import numpy as np
 
 from digitpad.core.errors import DataError
-from digitpad.core.paths import unused_name
+from digitpad.core.paths import aside_name, unused_name
 from digitpad.core.samples import (
     DIGITS,
     MAX_DRAWINGS,
@@ -732,8 +732,7 @@ def _error(path: Path, what: str, e: sqlite3.Error, wait_s: float) -> DataError:
 
 def _set_aside(path: Path) -> Path:
     """Rename the damaged database (and its side files) out of the way; never delete them."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    aside = unused_name(path.with_name(f"{path.name}.damaged-{stamp}"))
+    aside = aside_name(path, "damaged")
     try:
         for suffix in _SIDE_FILES:
             side = Path(f"{path}{suffix}")

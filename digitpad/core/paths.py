@@ -60,11 +60,16 @@ def unused_name(path: Path) -> Path:
 
 def set_aside(path: Path, why: str = "damaged") -> Path:
     """Rename `path` (a file, or a symbolic link itself, never what it leads to) out of the way,
-    to PATH.why-YYYYmmdd-HHMMSS, and return its new name: nothing is ever deleted. OSError if
-    it cannot be renamed."""
-    aside = unused_name(path.with_name(f"{path.name}.{why}-{time.strftime('%Y%m%d-%H%M%S')}"))
+    to aside_name(path, why), and return its new name: nothing is ever deleted. OSError if it
+    cannot be renamed."""
+    aside = aside_name(path, why)
     os.rename(path, aside)
     return aside
+
+
+def aside_name(path: Path, why: str) -> Path:
+    """Where `path` goes when set aside: PATH.why-YYYYmmdd-HHMMSS, free (see unused_name)."""
+    return unused_name(path.with_name(f"{path.name}.{why}-{time.strftime('%Y%m%d-%H%M%S')}"))
 
 
 def file_problem(path: str | bytes | os.PathLike) -> tuple[int, str] | None:
